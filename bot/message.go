@@ -1,0 +1,57 @@
+package bot
+
+import "time"
+
+// Field is a labelled value shown in a message (Slack fields, Discord embed
+// fields, an indented line in the shell).
+type Field struct {
+	Title string
+	Value string
+}
+
+// ButtonStyle hints how a button is drawn.
+type ButtonStyle string
+
+// Button styles.
+const (
+	StyleDefault ButtonStyle = ""
+	StylePrimary ButtonStyle = "primary"
+	StyleDanger  ButtonStyle = "danger"
+)
+
+// Button is a one-click action. Command is the typed command it stands for
+// (for example "/crisis approve 3"): clicking it runs exactly that command as
+// the person who clicked, so every button has a typed equivalent.
+type Button struct {
+	Label   string
+	Command string
+	Style   ButtonStyle
+}
+
+// Message is platform-neutral rich content.
+type Message struct {
+	Title   string
+	Text    string
+	Fields  []Field
+	Buttons []Button
+	Footer  string
+}
+
+// Reply is a message answering a request. A private reply is seen only by
+// the sender (Slack ephemeral, Discord ephemeral, "only you" in the shell).
+type Reply struct {
+	Message
+	Private bool
+}
+
+// Request is one inbound command from a person, already normalised by the
+// adapter: the text is the typed command ("/crisis open sev2 ..."), mentions
+// are "@handle" of the person directory, and User is a person handle.
+type Request struct {
+	ID       string // delivery id: repeated deliveries share it
+	Platform string
+	User     string
+	Channel  string // where it was typed (room id)
+	Text     string
+	Time     time.Time
+}

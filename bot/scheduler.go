@@ -1,0 +1,229 @@
+package bot
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"runtime/debug"
+	"sync"
+	"time"
+
+	"github.com/go-co-op/gocron/v2"
+)
+
+// TimerHandler does the work of one fired timer. Returning an error retries
+// the timer later; a handler that wants to repeat schedules its next timer
+// itself.
+type TimerHandler func(ctx context.Context, t Timer) error
+
+// Scheduler fires durable timers. Timers live in the database, not in
+// memory: one recurring job claims what is due, so a restart loses none and
+// several replicas fire each timer once (the store's claim is the arbiter).
+type Scheduler struct {
+	store    TimerStore
+	clock    Clock
+	log      *slog.Logger
+	mu       sync.Mutex
+	handlers map[string]TimerHandler
+	lease    time.Duration
+	batch    int
+	cron     gocron.Scheduler
+	fireMu   sync.Mutex
+	lag      func(kind string, lag time.Duration)
+	// firing holds, per key of a timer being fired, what its handler asked
+	// for that same key: a timer that re-arms itself must not move the row
+	// that is about to be marked fired.
+	firing map[string]*rearm
+}
+
+type rearm struct {
+	timer *Timer // schedule this after the firing completes; nil = nothing
+}
+
+// NewScheduler returns a scheduler over store.
+func NewScheduler(store TimerStore, clock Clock, log *slog.Logger) *Scheduler {
+	return &Scheduler{
+		store: store, clock: clock, log: log,
+		handlers: map[string]TimerHandler{},
+		firing:   map[string]*rearm{},
+		lease:    2 * time.Minute,
+		batch:    100,
+	}
+}
+
+// OnFire registers a callback told each timer's lag (fire time minus due
+// time), for metrics.
+func (s *Scheduler) OnFire(f func(kind string, lag time.Duration)) { s.lag = f }
+
+// Handle registers the handler for a timer kind.
+func (s *Scheduler) Handle(kind string, h TimerHandler) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.handlers[kind] = h
+}
+
+// Schedule stores a timer of kind under key, due at due, with payload
+// marshalled as JSON. A pending timer with the same key is moved.
+func (s *Scheduler) Schedule(ctx context.Context, kind, key string, due time.Time, payload any) error {
+	body, err := json.Marshal(payload)
+	if err != nil {
+		return fmt.Errorf("marshal timer %s payload: %w", key, err)
+	}
+	t := Timer{Kind: kind, Key: key, Due: due, Payload: string(body)}
+	if s.deferFiring(key, &t) {
+		return nil
+	}
+	if err := s.store.ScheduleTimer(ctx, t); err != nil {
+		return fmt.Errorf("schedule timer %s: %w", key, err)
+	}
+	return nil
+}
+
+// deferFiring records t (or a cancellation when t is nil) for a key whose
+// timer is firing right now, and reports whether it did.
+func (s *Scheduler) deferFiring(key string, t *Timer) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	r, ok := s.firing[key]
+	if ok {
+		r.timer = t
+	}
+	return ok
+}
+
+// Cancel removes the pending timer with key.
+func (s *Scheduler) Cancel(ctx context.Context, key string) error {
+	if s.deferFiring(key, nil) {
+		return nil
+	}
+	if err := s.store.CancelTimer(ctx, key); err != nil {
+		return fmt.Errorf("cancel timer %s: %w", key, err)
+	}
+	return nil
+}
+
+// FireDue fires every timer due now, batch after batch, and returns how many
+// fired. Calls are serialised within a process; across processes the store's
+// claim decides.
+func (s *Scheduler) FireDue(ctx context.Context) (int, error) {
+	s.fireMu.Lock()
+	defer s.fireMu.Unlock()
+	fired := 0
+	for {
+		now := s.clock.Now()
+		timers, err := s.store.ClaimDueTimers(ctx, now, s.lease, s.batch)
+		if err != nil {
+			return fired, fmt.Errorf("claim due timers: %w", err)
+		}
+		for _, t := range timers {
+			s.fire(ctx, t, now)
+			fired++
+		}
+		if len(timers) < s.batch {
+			return fired, nil
+		}
+	}
+}
+
+func (s *Scheduler) fire(ctx context.Context, t Timer, now time.Time) {
+	log := s.log.With("timer", t.Key, "kind", t.Kind, "attempt", t.Attempts)
+	if s.lag != nil {
+		s.lag(t.Kind, now.Sub(t.Due))
+	}
+	s.mu.Lock()
+	h, ok := s.handlers[t.Kind]
+	s.firing[t.Key] = &rearm{}
+	s.mu.Unlock()
+	defer s.rearm(ctx, log, t.Key)
+	var err error
+	if !ok {
+		err = fmt.Errorf("no handler for timer kind %q", t.Kind)
+	} else {
+		err = runTimer(ctx, h, t)
+	}
+	if err == nil {
+		if cerr := s.store.CompleteTimer(ctx, t.ID, s.clock.Now()); cerr != nil {
+			log.Error("cannot complete timer; it will fire again after its lease", "err", cerr)
+		}
+		return
+	}
+	// Back off with the attempt count so a broken dependency is not hammered,
+	// but keep retrying: a timer is never dropped.
+	delay := min(time.Duration(1<<min(t.Attempts, 8))*5*time.Second, 30*time.Minute)
+	log.Warn("timer failed; will retry", "err", err, "retry_in", delay)
+	if rerr := s.store.RetryTimer(ctx, t.ID, s.clock.Now().Add(delay), err.Error()); rerr != nil {
+		log.Error("cannot reschedule failed timer; it will fire again after its lease", "err", rerr)
+	}
+}
+
+// rearm applies what a handler scheduled for its own key while firing.
+func (s *Scheduler) rearm(ctx context.Context, log *slog.Logger, key string) {
+	s.mu.Lock()
+	r := s.firing[key]
+	delete(s.firing, key)
+	s.mu.Unlock()
+	if r == nil || r.timer == nil {
+		return
+	}
+	if err := s.store.ScheduleTimer(ctx, *r.timer); err != nil {
+		log.Error("cannot re-arm timer", "err", err)
+	}
+}
+
+func runTimer(ctx context.Context, h TimerHandler, t Timer) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("panic in timer %s: %v\n%s", t.Key, p, debug.Stack())
+		}
+	}()
+	return h(ctx, t)
+}
+
+// Start runs FireDue every interval with gocron until Stop. locker may be nil;
+// with several replicas it keeps them from all polling at once (correctness
+// does not depend on it).
+func (s *Scheduler) Start(ctx context.Context, interval time.Duration, locker gocron.Locker) error {
+	opts := []gocron.SchedulerOption{gocron.WithLogger(gocronLogger{s.log})}
+	if locker != nil {
+		opts = append(opts, gocron.WithDistributedLocker(locker))
+	}
+	cron, err := gocron.NewScheduler(opts...)
+	if err != nil {
+		return fmt.Errorf("create scheduler: %w", err)
+	}
+	_, err = cron.NewJob(
+		gocron.DurationJob(interval),
+		gocron.NewTask(func() {
+			if _, err := s.FireDue(ctx); err != nil && !errors.Is(err, context.Canceled) {
+				s.log.Warn("firing due timers failed", "err", err)
+			}
+		}),
+		gocron.WithName("interlock-fire-due-timers"),
+		gocron.WithSingletonMode(gocron.LimitModeReschedule),
+		gocron.WithStartAt(gocron.WithStartImmediately()),
+	)
+	if err != nil {
+		return fmt.Errorf("create timer job: %w", err)
+	}
+	cron.Start()
+	s.cron = cron
+	return nil
+}
+
+// Stop stops the recurring job and waits for a running one to finish.
+func (s *Scheduler) Stop() error {
+	if s.cron == nil {
+		return nil
+	}
+	return s.cron.Shutdown()
+}
+
+// gocronLogger adapts slog to gocron's logger.
+type gocronLogger struct{ l *slog.Logger }
+
+func (g gocronLogger) Debug(msg string, args ...any) { g.l.Debug(msg, args...) }
+func (g gocronLogger) Error(msg string, args ...any) { g.l.Error(msg, args...) }
+func (g gocronLogger) Info(msg string, args ...any)  { g.l.Debug(msg, args...) }
+func (g gocronLogger) Warn(msg string, args ...any)  { g.l.Warn(msg, args...) }

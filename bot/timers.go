@@ -1,0 +1,36 @@
+package bot
+
+import (
+	"context"
+	"time"
+)
+
+// Timer is a durable timer: a unit of scheduled work stored with its due
+// time, so that a restart loses none and several replicas fire it once.
+type Timer struct {
+	ID       int64
+	Kind     string // handler name, e.g. "crisis.checkin"
+	Key      string // unique while pending, e.g. "crisis:3:checkin"
+	Due      time.Time
+	Payload  string // JSON for the handler
+	Attempts int
+}
+
+// TimerStore persists timers.
+type TimerStore interface {
+	// ScheduleTimer creates the pending timer with t.Key, or moves it to the
+	// new due time and payload if one is pending already.
+	ScheduleTimer(ctx context.Context, t Timer) error
+	// CancelTimer removes the pending timer with key, if any.
+	CancelTimer(ctx context.Context, key string) error
+	// ClaimDueTimers leases up to limit pending timers due at or before now
+	// for lease; a leased timer is not handed to anyone else until the lease
+	// runs out, so a crashed holder's timers fire again later.
+	ClaimDueTimers(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]Timer, error)
+	// CompleteTimer marks a claimed timer as fired.
+	CompleteTimer(ctx context.Context, id int64, at time.Time) error
+	// RetryTimer returns a claimed timer to pending, due at next.
+	RetryTimer(ctx context.Context, id int64, next time.Time, reason string) error
+	// NextTimerDue returns the earliest due time of a pending timer.
+	NextTimerDue(ctx context.Context) (time.Time, bool, error)
+}

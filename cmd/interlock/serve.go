@@ -1,0 +1,112 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/interlock-coe/interlock/bot"
+	"github.com/interlock-coe/interlock/cmd/interlock/app"
+	"github.com/interlock-coe/interlock/config"
+	"github.com/interlock-coe/interlock/integrations/web"
+	"github.com/interlock-coe/interlock/store/lockadapter"
+)
+
+func (c *cli) serveCommand() *cobra.Command {
+	var addr string
+	cmd := &cobra.Command{
+		Use:   "serve",
+		Short: "Run Interlock for Slack, Discord and webhooks (HTTP on INTERLOCK_HTTP_ADDR, default :8080)",
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			cfg, err := c.loadConfig()
+			if err != nil {
+				return err
+			}
+			if addr != "" {
+				cfg.Env.HTTPAddr = addr
+			}
+			log := c.newLogger(cfg.Env.LogLevel, false)
+			return c.serve(cmd.Context(), cfg, log)
+		},
+	}
+	cmd.Flags().StringVar(&addr, "http", "", "listen address (overrides INTERLOCK_HTTP_ADDR)")
+	return cmd
+}
+
+// serve runs the bot until ctx ends: HTTP endpoints, the chosen platform,
+// and the durable-timer scheduler.
+func (c *cli) serve(ctx context.Context, cfg *config.Config, log *slog.Logger) error {
+	a, err := app.Open(ctx, cfg, bot.SystemClock{}, log)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	p, err := choosePlatform(cfg, a, log)
+	if err != nil {
+		return err
+	}
+	a.Register(p.chat, p.people)
+	mux := http.NewServeMux()
+	checks := []web.Check{
+		{Name: "database", Required: true, Ping: a.Store.Ping},
+		{Name: "coordination", Ping: a.Coord.Ping},
+	}
+	if p.check != nil {
+		checks = append(checks, *p.check)
+	}
+	web.Health(mux, checks)
+	if p.routes != nil {
+		p.routes(mux)
+	}
+	if err := a.Scheduler.Start(ctx, time.Second, lockadapter.New(a.Coord, 30*time.Second)); err != nil {
+		return err
+	}
+	if p.run != nil {
+		go func() {
+			if err := p.run(ctx); err != nil && ctx.Err() == nil {
+				log.Error("chat platform stopped", "platform", p.name, "err", err)
+			}
+		}()
+	}
+	err = serveHTTP(ctx, cfg.Env.HTTPAddr, mux, func(bound string) {
+		log.Info("serving", "addr", bound, "platform", p.name, "version", version)
+		fmt.Fprintf(c.stdout, "interlock %s serving on %s (platform: %s)\n", version, bound, p.name)
+	})
+	if p.shutdown != nil {
+		drain, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+		defer cancel()
+		if serr := p.shutdown(drain); serr != nil {
+			log.Warn("draining the chat platform", "err", serr)
+		}
+	}
+	return err
+}
+
+// serveHTTP serves until ctx ends, then drains in-flight requests.
+func serveHTTP(ctx context.Context, addr string, h http.Handler, ready func(bound string)) error {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", addr, err)
+	}
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 5 * time.Second}
+	ready(ln.Addr().String())
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return fmt.Errorf("http server: %w", err)
+	case <-ctx.Done():
+	}
+	shutdown, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdown); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("drain http server: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,101 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/interlock-coe/interlock/cmd/interlock/app"
+	"github.com/interlock-coe/interlock/integrations/shell"
+)
+
+func (c *cli) shellCommand() *cobra.Command {
+	var user, channel string
+	cmd := &cobra.Command{
+		Use:   "shell",
+		Short: "Try every command in a local chat in this terminal",
+		Long: `Each line is a command as the current user in the current channel.
+Prefix a line with @user and/or #channel to speak as someone or somewhere.
+Meta-commands: :as <user>, :in <#channel>, :advance <duration>, :rooms, :users, :quit.`,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			cfg, err := c.loadConfig()
+			if err != nil {
+				return err
+			}
+			// The shell's output is the conversation; only warnings go to
+			// stderr unless LOG_LEVEL asks for more.
+			log := c.newLogger(orDefault(c.getenv("LOG_LEVEL"), "warn"), true)
+			if err := os.MkdirAll(cfg.Env.DataDir, 0o750); err != nil {
+				return fmt.Errorf("create data dir: %w", err)
+			}
+			clock := shell.NewClock()
+			a, err := app.Open(cmd.Context(), cfg, clock, log)
+			if err != nil {
+				return err
+			}
+			defer a.Close()
+			people := map[string]string{}
+			for _, p := range cfg.People {
+				people[strings.ToLower(p.ID)] = p.Name
+			}
+			chat, err := shell.NewChat(c.stdout, people, filepath.Join(cfg.Env.DataDir, "shell-rooms.json"))
+			if err != nil {
+				return err
+			}
+			a.Register(chat, chat)
+			interactive := isTerminal(c.stdin)
+			if user == "" {
+				user = cfg.Org.CoELead
+			}
+			sh := shell.New(shell.Options{
+				Chat: chat, Dispatcher: a.Router, Timers: timers{a}, Clock: clock,
+				User: strings.ToLower(strings.TrimPrefix(user, "@")), Channel: "#" + strings.TrimPrefix(channel, "#"),
+				Interactive: interactive, Location: cfg.Org.Location,
+			})
+			// Timers that fell due while nobody was running fire now.
+			if _, err := a.Scheduler.FireDue(cmd.Context()); err != nil {
+				log.Warn("firing overdue timers failed", "err", err)
+			}
+			if interactive {
+				fmt.Fprintf(c.stdout, "Interlock shell — %s (%s). You are @%s in %s. Type /interlock help or :help.\n",
+					cfg.Org.Name, cfg.Source, sh.User, sh.Channel)
+				if err := a.Scheduler.Start(cmd.Context(), time.Second, nil); err != nil {
+					return err
+				}
+			}
+			return sh.Run(cmd.Context(), c.stdin)
+		},
+	}
+	cmd.Flags().StringVar(&user, "as", "", "speak as this person (default: the CoE lead)")
+	cmd.Flags().StringVar(&channel, "in", "general", "start in this channel")
+	return cmd
+}
+
+// timers lets the shell step the scheduler through due timers.
+type timers struct{ a *app.App }
+
+func (t timers) FireDue(ctx context.Context) (int, error) { return t.a.Scheduler.FireDue(ctx) }
+func (t timers) NextTimerDue(ctx context.Context) (time.Time, bool, error) {
+	return t.a.Store.NextTimerDue(ctx)
+}
+
+func isTerminal(r any) bool {
+	f, ok := r.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}
+
+func orDefault(v, def string) string {
+	if v == "" {
+		return def
+	}
+	return v
+}

@@ -1,0 +1,367 @@
+package alerts_test
+
+import (
+	"context"
+	"errors"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/interlock-coe/interlock/bot"
+	"github.com/interlock-coe/interlock/commands"
+	"github.com/interlock-coe/interlock/commands/alerts"
+	"github.com/interlock-coe/interlock/commands/commandstest"
+	"github.com/interlock-coe/interlock/store"
+	"github.com/interlock-coe/interlock/store/memory"
+)
+
+func TestSpikeIsOneAlertUpdatedThenResolved(t *testing.T) {
+	f := newFixture(t)
+	f.feed("recall", steady(24)...)
+	if n := len(f.Chat.Events()); n != 0 {
+		t.Fatalf("a steady baseline made %d chat events", n)
+	}
+
+	f.feed("recall", 2400)
+	cards := f.cards()
+	if len(cards) != 1 {
+		t.Fatalf("%d cards after the spike, want 1", len(cards))
+	}
+	card := cards[0]
+	contains(t, "card", text(card),
+		"Listening alert #1 · Acme · recall · sev2 suggested", "sev2 (High)", "mentions 6.0× baseline (≥ 5×)",
+		"2,400", "brandwatch", "20% negative · reach 120k",
+		"[Open crisis room → /crisis open sev2 Acme recall mentions spike --brand acme]",
+		"[Ack → /alerts ack 1]", "[Snooze 1h → /alerts snooze 1 1h]")
+
+	f.feed("recall", 2600, 700)
+	f.feed("recall", 400)
+	if n := len(f.cards()); n != 1 {
+		t.Errorf("%d cards after the spike ended, want still 1", n)
+	}
+	ups := f.updates()
+	if len(ups) != 3 {
+		t.Fatalf("%d updates, want 3 (2,600, 700, then resolved)", len(ups))
+	}
+	for _, u := range ups {
+		if u.Ref != card.Ref {
+			t.Errorf("update edited %v, want the card %v", u.Ref, card.Ref)
+		}
+	}
+	contains(t, "update during the spike", text(ups[0]), "2,600", "6.5×")
+	contains(t, "update while subsiding", text(ups[1]), "700", "sev2 suggested")
+	last := text(ups[2])
+	contains(t, "last update", last, "✅ Resolved: listening alert #1", "back to baseline", "Peak: 2,600")
+	if len(ups[2].Message.Buttons) != 0 {
+		t.Errorf("the resolved card still has buttons: %+v", ups[2].Message.Buttons)
+	}
+	if a := f.alert(1); a.Status != store.AlertResolved || a.PeakMentions != 2600 || a.CrisisRequested {
+		t.Errorf("alert = %+v, want resolved with peak 2,600 and no crisis", a)
+	}
+	if rooms := f.Chat.Events("room"); len(rooms) != 0 {
+		t.Errorf("a sev2 spike opened rooms: %+v", rooms)
+	}
+	f.Say("/alerts list").Contains(t, "No active listening alerts")
+}
+
+func TestQuietTopicSmallJumpIsSilent(t *testing.T) {
+	f := newFixture(t)
+	quiet := []int64{2, 1, 3, 2, 2, 2, 1, 2, 3, 2, 2, 2}
+	f.feed("lipstick", quiet...)
+	f.feed("lipstick", 8, 9)
+	if ev := f.Chat.Events(); len(ev) != 0 {
+		t.Errorf("a quiet topic going from 2 to 8 mentions made chat events: %+v", ev)
+	}
+}
+
+func TestLoudSpikeAlertsEvenFromAQuietStart(t *testing.T) {
+	f := newFixture(t)
+	f.feed("lipstick", 2, 1, 3, 2, 2, 2)
+	f.feed("lipstick", 400)
+	if n := len(f.cards()); n != 1 {
+		t.Errorf("%d cards for 2 → 400 mentions, want 1", n)
+	}
+}
+
+func TestDuplicateWindowChangesNothing(t *testing.T) {
+	f := newFixture(t)
+	f.feed("recall", steady(12)...)
+	f.feed("recall", 2400)
+	spike := point("recall", f.Clock.Now(), 2400)
+	before, version := len(f.Chat.Events()), f.alert(1).Version
+
+	for range 3 {
+		if r := f.ingest(spike); r.Stored != 0 || r.Duplicates != 1 {
+			t.Errorf("re-sent window: receipt %+v, want 1 duplicate", r)
+		}
+	}
+	changed := spike
+	changed.Mentions = 9000 // a retry never changes what was accepted
+	f.ingest(changed, point("recall", f.Clock.Now().Add(-time.Hour), 400))
+	f.Advance(time.Hour)
+
+	if after := len(f.Chat.Events()); after != before {
+		t.Errorf("duplicates made %d more chat events", after-before)
+	}
+	if a := f.alert(1); a.Version != version || a.Mentions != 2400 {
+		t.Errorf("alert after duplicates = version %d, %d mentions; want version %d, 2,400", a.Version, a.Mentions, version)
+	}
+}
+
+func TestBackfillRaisesNoAlertForThePast(t *testing.T) {
+	f := newFixture(t)
+	f.Advance(48 * time.Hour)
+	now := f.Clock.Now()
+	var batch []store.ListeningPoint
+	for i := 30; i >= 1; i-- {
+		c := int64(400)
+		if i == 10 {
+			c = 8000 // a storm ten hours ago
+		}
+		batch = append(batch, point("recall", now.Add(-time.Duration(i)*time.Hour), c))
+	}
+	batch = append(batch, point("recall", now, 410))
+	if r := f.ingest(batch...); r.Stored != 31 {
+		t.Fatalf("receipt %+v, want 31 stored", r)
+	}
+	f.Advance(time.Hour)
+	if n := len(f.cards()); n != 0 {
+		t.Errorf("a backfill with a past storm raised %d alerts", n)
+	}
+	// The backfill is history: the next spike is judged against it.
+	f.ingest(point("recall", f.Clock.Now(), 2400))
+	if n := len(f.cards()); n != 1 {
+		t.Errorf("%d cards for a spike after the backfill, want 1", n)
+	}
+}
+
+func TestOutboxDeliversWhenChatIsBack(t *testing.T) {
+	f := newFixture(t)
+	f.feed("recall", steady(12)...)
+	down := errors.New("platform down")
+	for range 4 {
+		f.Chat.FailNext("post", down)
+	}
+	f.feed("recall", 2400)
+	if n := len(f.cards()); n != 0 {
+		t.Fatalf("%d cards while the platform is down", n)
+	}
+	if a := f.alert(1); a.Status != store.AlertActive {
+		t.Fatalf("the alert was not recorded during the outage: %+v", a)
+	}
+	f.Advance(30 * time.Minute)
+	cards := f.cards()
+	if len(cards) != 1 {
+		t.Fatalf("%d cards after the platform came back, want 1", len(cards))
+	}
+	contains(t, "card", text(cards[0]), "Listening alert #1", "2,400")
+	if a := f.alert(1); a.MessageID != cards[0].Ref.ID {
+		t.Errorf("alert card ref = %q, want %q", a.MessageID, cards[0].Ref.ID)
+	}
+	f.feed("recall", 2600)
+	if ups := f.updates(); len(ups) != 1 || ups[0].Ref != cards[0].Ref {
+		t.Errorf("updates after recovery = %+v, want one edit of the card", ups)
+	}
+}
+
+func TestOutageSpanningTheSpikePostsTheLatestState(t *testing.T) {
+	var chat *switchable
+	f := newFixtureWith(t, func(d commands.Deps) commands.Deps {
+		chat = &switchable{Chat: d.Chat}
+		d.Chat = chat
+		return d
+	})
+	f.feed("recall", steady(12)...)
+	chat.down.Store(true)
+	f.feed("recall", 2400, 2600)
+	chat.down.Store(false)
+	f.Advance(time.Hour)
+	cards := f.cards()
+	if len(cards) != 1 || len(f.updates()) != 0 {
+		t.Fatalf("after the outage: %d cards and %d updates, want one card", len(cards), len(f.updates()))
+	}
+	contains(t, "card", text(cards[0]), "2,600 in the window", "6.5×")
+}
+
+// switchable is a chat that can be taken down.
+type switchable struct {
+	bot.Chat
+	down atomic.Bool
+}
+
+var errDown = errors.New("platform down")
+
+func (s *switchable) Post(ctx context.Context, channel string, m bot.Message) (bot.MessageRef, error) {
+	if s.down.Load() {
+		return bot.MessageRef{}, errDown
+	}
+	return s.Chat.Post(ctx, channel, m)
+}
+
+func (s *switchable) Update(ctx context.Context, ref bot.MessageRef, m bot.Message) error {
+	if s.down.Load() {
+		return errDown
+	}
+	return s.Chat.(bot.Updater).Update(ctx, ref, m)
+}
+
+func TestAckStopsRepeatNotifications(t *testing.T) {
+	f := newFixture(t)
+	f.feed("recall", steady(12)...)
+	f.feed("recall", 2400)
+	f.Say("@dana /alerts ack 1").Fails(t, bot.EForbidden, "only holders of social-lead, holders of community")
+	if r := f.Say("/role assign community @priya"); r.Err != nil {
+		t.Fatal(r.Err)
+	}
+	f.Say("@priya /alerts ack #1").Contains(t, "Alert #1 acknowledged by @priya")
+	f.Say("@priya /alerts ack 1").Fails(t, bot.EConflict, "was acknowledged by @priya")
+	ups := f.updates()
+	if len(ups) != 1 {
+		t.Fatalf("%d updates after the ack, want 1", len(ups))
+	}
+	contains(t, "acknowledged card", text(ups[0]), "acknowledged by @priya")
+
+	f.Advance(9 * time.Hour)
+	if n := len(f.cards()); n != 1 {
+		t.Errorf("%d cards after 9h of an acknowledged alert, want 1", n)
+	}
+	f.Say("/alerts ack 7").Fails(t, bot.ENotFound, "no alert #7")
+	f.Say("/alerts ack seven").Fails(t, bot.EInvalid, "is not an id")
+}
+
+func TestRepeatAndSnooze(t *testing.T) {
+	f := newFixture(t)
+	f.feed("recall", steady(12)...)
+	f.feed("recall", 2400)
+	f.Advance(4 * time.Hour)
+	if n := len(f.cards()); n != 2 {
+		t.Fatalf("%d cards after the repeat interval, want 2 (the alert and a repeat)", n)
+	}
+	f.Say("/alerts snooze 1 2h").Contains(t, "Alert #1 snoozed by @alex", "(2h00m)")
+	f.Advance(2*time.Hour - time.Minute)
+	if n := len(f.cards()); n != 2 {
+		t.Errorf("%d cards just before the snooze ends, want still 2", n)
+	}
+	f.Advance(2 * time.Minute)
+	if n := len(f.cards()); n != 3 {
+		t.Errorf("%d cards when the snooze ended, want 3", n)
+	}
+	f.Advance(4 * time.Hour)
+	if n := len(f.cards()); n != 4 {
+		t.Errorf("%d cards after another interval, want 4", n)
+	}
+	f.Say("/alerts snooze 1 30d").Fails(t, bot.EInvalid, "at most 7d")
+	f.Say("/alerts snooze 1 soon").Fails(t, bot.EInvalid, "not a duration")
+	f.Say("/alerts snooze 1").Fails(t, bot.EInvalid, "Usage: /alerts snooze <id> <duration>")
+}
+
+func TestListShowsActiveAlerts(t *testing.T) {
+	f := newFixture(t)
+	f.feed("recall", steady(12)...)
+	f.feed("recall", 2400)
+	r := f.Say("@dana /alerts list")
+	r.Contains(t, "Active listening alerts (1)", "#1 sev2 Acme · recall — 2,400 mentions, 6.0× baseline", "active since")
+	if !r.Private() {
+		t.Error("the list was not private")
+	}
+}
+
+// postOnly is a chat that cannot edit messages.
+type postOnly struct{ bot.Chat }
+
+func TestUpdatesArePostedWhereChatCannotEdit(t *testing.T) {
+	f := newFixtureWith(t, func(d commands.Deps) commands.Deps {
+		d.Chat = postOnly{d.Chat}
+		return d
+	})
+	f.feed("recall", steady(12)...)
+	f.feed("recall", 2400, 2600)
+	f.feed("recall", 400)
+	posts := f.Chat.Posts(listening)
+	if len(posts) != 3 {
+		t.Fatalf("posts = %q, want the card and two updates", posts)
+	}
+	contains(t, "update", posts[1], "🔄 Update to listening alert #1 (Acme · recall): 2,600 mentions, 6.5× baseline")
+	contains(t, "resolution", posts[2], "✅ Listening alert #1 (Acme · recall) resolved")
+	if n := len(f.updates()); n != 0 {
+		t.Errorf("%d edits on a chat without edits", n)
+	}
+}
+
+func TestAnotherSourceNeitherDuplicatesNorResolves(t *testing.T) {
+	f := newFixture(t)
+	other := func(end time.Time, c int64) store.ListeningPoint {
+		p := point("recall", end, c)
+		p.Source = "meltwater"
+		return p
+	}
+	for range 12 {
+		f.Advance(time.Hour)
+		f.ingest(point("recall", f.Clock.Now(), 400), other(f.Clock.Now(), 200))
+	}
+	f.Advance(time.Hour)
+	f.ingest(point("recall", f.Clock.Now(), 2400), other(f.Clock.Now(), 200))
+	f.Advance(time.Hour)
+	f.ingest(other(f.Clock.Now(), 1400), point("recall", f.Clock.Now(), 2500))
+	if n := len(f.cards()); n != 1 {
+		t.Errorf("%d cards, want 1 alert for the group", n)
+	}
+	if a := f.alert(1); a.Status != store.AlertActive {
+		t.Errorf("a quiet window of another source resolved the alert: %+v", a)
+	}
+}
+
+func TestBaselineSurvivesRestart(t *testing.T) {
+	dir := t.TempDir()
+	first := newFixture(t, dataDir(dir))
+	first.feed("recall", steady(12)...)
+	at := first.Clock.Now()
+	if err := first.Store.Close(); err != nil {
+		t.Fatal(err)
+	}
+
+	second := newFixture(t, dataDir(dir))
+	second.Clock.Set(at)
+	second.feed("recall", 2400)
+	if n := len(second.cards()); n != 1 {
+		t.Errorf("%d cards after a restart, want 1: the baseline is in the database", n)
+	}
+}
+
+func TestReplicasReceivingTheSameWebhookMakeOneAlert(t *testing.T) {
+	f := newFixture(t)
+	replica := newReplica(f)
+	f.feed("recall", steady(12)...)
+	f.Advance(time.Hour)
+	spike := point("recall", f.Clock.Now(), 2400)
+	done := make(chan error, 2)
+	for _, l := range []*alerts.Listener{f.l, replica} {
+		go func() { _, err := l.Ingest(context.Background(), []store.ListeningPoint{spike}); done <- err }()
+	}
+	for range 2 {
+		if err := <-done; err != nil {
+			t.Fatal(err)
+		}
+	}
+	f.Advance(time.Hour)
+	if n := len(f.cards()); n != 1 {
+		t.Errorf("two replicas made %d cards, want 1", n)
+	}
+	as, err := f.Store.ListListeningAlerts(context.Background(), true, 0)
+	if err != nil || len(as) != 1 {
+		t.Errorf("alerts = %d (err %v), want 1", len(as), err)
+	}
+}
+
+// newReplica is a second process over the same database and chat, with a
+// router, coordination and scheduler of its own.
+func newReplica(f *fixture) *alerts.Listener {
+	d := f.Deps
+	d.Coord = memory.New(f.Clock)
+	d.Scheduler = bot.NewScheduler(f.Store, f.Clock, d.Log)
+	r := bot.NewRouter(d.Log, d.Access, d.Coord)
+	registerCrisis(r, d)
+	return alerts.Register(r, d)
+}
+
+func dataDir(dir string) commandstest.Option { return commandstest.WithDataDir(dir) }

@@ -1,0 +1,93 @@
+package config
+
+import (
+	"bytes"
+	_ "embed"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+
+	"go.yaml.in/yaml/v3"
+
+	// The time zone database is embedded so that org.timezone resolves on
+	// hosts and containers without /usr/share/zoneinfo.
+	_ "time/tzdata"
+)
+
+// SourceExample is Config.Source when the embedded example is used.
+const SourceExample = "embedded example"
+
+// exampleFile is the file name errors in the embedded example would name.
+const exampleFile = "example.yaml"
+
+//go:embed example.yaml
+var example []byte
+
+// Example returns the text of the embedded example configuration.
+func Example() []byte {
+	return bytes.Clone(example)
+}
+
+// Load reads the configuration file env.ConfigPath, or the embedded example
+// when it is empty, and returns it decoded, completed with defaults,
+// validated and indexed. The error lists every problem found, one per line,
+// each as "file:line: setting: what is wrong".
+func Load(env Env) (*Config, error) {
+	if err := env.Validate(); err != nil {
+		return nil, err
+	}
+	data, file, source := example, exampleFile, SourceExample
+	if env.ConfigPath != "" {
+		var err error
+		if data, err = os.ReadFile(env.ConfigPath); err != nil {
+			return nil, fmt.Errorf("read configuration: %w", err)
+		}
+		file, source = env.ConfigPath, env.ConfigPath
+	}
+	cfg, err := Parse(data, file)
+	if err != nil {
+		return nil, err
+	}
+	cfg.Env = env
+	cfg.Source = source
+	return cfg, nil
+}
+
+// Parse decodes YAML configuration text as Load does, without the
+// environment. file names the text in errors and becomes Config.Source.
+func Parse(data []byte, file string) (*Config, error) {
+	var root yaml.Node
+	if err := yaml.Unmarshal(data, &root); err != nil {
+		return nil, joinErrors([]*Error{syntaxError(file, data, err)})
+	}
+	cfg, err := decode(data, file, &root)
+	if err != nil {
+		return nil, err
+	}
+	cfg.Source = file
+	cfg.applyDefaults(&root)
+	if err := joinErrors(cfg.validate(file, &root)); err != nil {
+		return nil, err
+	}
+	cfg.index = buildIndex(cfg)
+	return cfg, nil
+}
+
+// decode decodes data into a Config, rejecting unknown settings. root is the
+// same text already parsed, used to locate the settings at fault.
+func decode(data []byte, file string, root *yaml.Node) (*Config, error) {
+	cfg := &Config{}
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	err := dec.Decode(cfg)
+	var te *yaml.TypeError
+	switch {
+	case err == nil, errors.Is(err, io.EOF): // io.EOF: an empty file
+		return cfg, nil
+	case errors.As(err, &te):
+		return nil, joinErrors(decodeErrors(file, root, te))
+	default:
+		return nil, joinErrors([]*Error{syntaxError(file, data, err)})
+	}
+}

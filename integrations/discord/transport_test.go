@@ -1,0 +1,127 @@
+package discord
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/interlock-coe/interlock/bot"
+)
+
+func TestServerErrorsAreRetried(t *testing.T) {
+	h := newHarness(t)
+	for _, status := range []int{http.StatusInternalServerError, http.StatusServiceUnavailable, http.StatusGatewayTimeout} {
+		h.srv.FailNext(http.MethodPost, "/messages", status, 0)
+	}
+	if _, err := h.a.Post(context.Background(), h.social, bot.Message{Text: "still delivered"}); err != nil {
+		t.Fatal(err)
+	}
+	if msgs := h.srv.Messages(h.social); len(msgs) != 1 || msgs[0].Content != "still delivered" {
+		t.Fatalf("messages = %+v", msgs)
+	}
+}
+
+// scripted answers requests with the given statuses in turn, then 200.
+func scripted(t *testing.T, statuses ...int) (*httptest.Server, *atomic.Int32) {
+	var n atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		i := int(n.Add(1)) - 1
+		if i < len(statuses) {
+			w.Header().Set("Retry-After", "0")
+			w.WriteHeader(statuses[i])
+			_, _ = w.Write([]byte("<html>busy</html>"))
+			return
+		}
+		_, _ = w.Write([]byte(r.URL.Path + " " + string(body)))
+	}))
+	t.Cleanup(srv.Close)
+	return srv, &n
+}
+
+func testClient(t *testing.T, apiURL string) *http.Client {
+	t.Helper()
+	c, err := restClient(nil, apiURL, slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.Transport.(*retryTransport).backoff = time.Millisecond
+	return c
+}
+
+func TestRetryTransport(t *testing.T) {
+	tests := []struct {
+		name     string
+		statuses []int
+		method   string
+		want     int // final status
+		attempts int32
+	}{
+		{"html 429 is retried", []int{http.StatusTooManyRequests}, http.MethodPost, 200, 2},
+		{"5xx until it works", []int{502, 500, 503}, http.MethodPost, 200, 4},
+		{"gives up after five", []int{500, 500, 500, 500, 500, 500}, http.MethodPut, 500, 5},
+		{"4xx is final", []int{http.StatusForbidden}, http.MethodPost, 403, 1},
+	}
+	for _, tt := range tests {
+		srv, n := scripted(t, tt.statuses...)
+		req, _ := http.NewRequest(tt.method, srv.URL+"/x", strings.NewReader("body"))
+		resp, err := testClient(t, "").Do(req)
+		if err != nil {
+			t.Fatalf("%s: %v", tt.name, err)
+		}
+		got, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != tt.want || n.Load() != tt.attempts {
+			t.Errorf("%s: status %d after %d attempts, want %d after %d", tt.name, resp.StatusCode, n.Load(), tt.want, tt.attempts)
+		}
+		if tt.want == 200 && string(got) != "/x body" {
+			t.Errorf("%s: retried request arrived as %q", tt.name, got)
+		}
+	}
+}
+
+func TestAPIURLRewritesDiscordRequests(t *testing.T) {
+	srv, _ := scripted(t)
+	for _, base := range []string{srv.URL + "/proxy", srv.URL + "/proxy/", srv.URL + "/proxy/api/v9", srv.URL + "/proxy/api"} {
+		resp, err := testClient(t, base).Get("https://discord.com/api/v9/users/@me")
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if string(got) != "/proxy/api/v9/users/@me " {
+			t.Errorf("%s: request arrived as %q", base, got)
+		}
+	}
+	for _, bad := range []string{"discord.local", "ftp://x", "http://"} {
+		if _, err := restClient(nil, bad, slog.New(slog.DiscardHandler)); err == nil {
+			t.Errorf("API URL %q accepted", bad)
+		}
+	}
+}
+
+func TestNewRefusesIncompleteOptions(t *testing.T) {
+	good := Options{BotToken: "t", AppID: "1", GuildID: "2", Directory: people, Dispatcher: bot.NewRouter(slog.New(slog.DiscardHandler), nil, nil), Logger: slog.New(slog.DiscardHandler)}
+	if _, err := New(good); err != nil {
+		t.Fatalf("New: %v", err)
+	}
+	for name, change := range map[string]func(*Options){
+		"no token":    func(o *Options) { o.BotToken = "" },
+		"no guild":    func(o *Options) { o.GuildID = "" },
+		"no router":   func(o *Options) { o.Dispatcher = nil },
+		"bad key":     func(o *Options) { o.PublicKey = "abc" },
+		"bad API URL": func(o *Options) { o.APIURL = "localhost:1" },
+	} {
+		o := good
+		change(&o)
+		if _, err := New(o); err == nil {
+			t.Errorf("%s: accepted", name)
+		}
+	}
+}

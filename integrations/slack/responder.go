@@ -1,0 +1,96 @@
+package slack
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/slack-go/slack"
+
+	"github.com/interlock-coe/interlock/bot"
+)
+
+// responseURLUses is how many times Slack accepts posts to one response_url.
+const responseURLUses = 5
+
+// replyTimeout bounds the delivery of one reply, retries included; the
+// router may hand replies a context without a deadline.
+const replyTimeout = 2 * time.Minute
+
+// responder delivers the replies to one inbound request: private replies
+// as ephemeral messages through the response_url (or chat.postEphemeral),
+// public replies with chat.postMessage into the channel.
+type responder struct {
+	a        *Adapter
+	in       inbound
+	mu       sync.Mutex
+	hookUses int
+}
+
+// Respond implements bot.Responder.
+func (r *responder) Respond(ctx context.Context, reply bot.Reply) error {
+	ctx, cancel := context.WithTimeout(ctx, replyTimeout)
+	defer cancel()
+	pages, err := r.a.render(ctx, reply.Message)
+	if err != nil {
+		return err
+	}
+	for _, p := range pages {
+		if err := r.deliver(ctx, p, reply.Private); err != nil {
+			return fmt.Errorf("reply in %s: %w", r.in.channel, err)
+		}
+	}
+	return nil
+}
+
+func (r *responder) deliver(ctx context.Context, p page, private bool) error {
+	if private && !r.in.direct {
+		return r.ephemeral(ctx, p)
+	}
+	_, err := r.a.postPage(ctx, r.in.channel, p)
+	if code := slackError(err); (code == "not_in_channel" || code == "channel_not_found") && r.takeHookUse() {
+		// The bot is not in this private channel; the command's
+		// response_url can still answer there.
+		return r.hook(ctx, p, slack.ResponseTypeInChannel)
+	}
+	return err
+}
+
+// ephemeral shows a page to the sender only.
+func (r *responder) ephemeral(ctx context.Context, p page) error {
+	if r.takeHookUse() {
+		err := r.hook(ctx, p, slack.ResponseTypeEphemeral)
+		if err == nil {
+			return nil
+		}
+		r.a.log.Warn("response_url failed; falling back to chat.postEphemeral", "request", r.in.id, "err", err)
+	}
+	return r.a.call(ctx, "chat.postEphemeral", "", func(ctx context.Context) error {
+		_, err := r.a.api.PostEphemeralContext(ctx, r.in.channel, r.in.user, pageOptions(p)...)
+		return err
+	})
+}
+
+// takeHookUse reports whether the response_url may be used once more.
+func (r *responder) takeHookUse() bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.in.responseURL == "" || r.hookUses >= responseURLUses {
+		return false
+	}
+	r.hookUses++
+	return true
+}
+
+// hook posts a page to the request's response_url.
+func (r *responder) hook(ctx context.Context, p page, responseType string) error {
+	msg := &slack.WebhookMessage{
+		Text:         p.fallback,
+		Blocks:       &slack.Blocks{BlockSet: p.blocks},
+		ResponseType: responseType,
+	}
+	return r.a.call(ctx, "response_url", "", func(ctx context.Context) error {
+		return slack.PostWebhookCustomHTTPContext(ctx, r.in.responseURL, r.a.http, msg)
+	})
+}

@@ -1,0 +1,131 @@
+package slack
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+
+	"github.com/slack-go/slack/socketmode"
+)
+
+// RunSocketMode connects to Slack with the app-level token and serves
+// slash commands, button clicks and events over Socket Mode until ctx ends
+// (then it returns nil) or the connection fails for good. Every envelope is
+// acknowledged before its command runs in the background.
+func (a *Adapter) RunSocketMode(ctx context.Context) error {
+	if a.appToken == "" {
+		return errors.New("slack: Socket Mode needs an app-level token (SLACK_APP_TOKEN)")
+	}
+	if a.dispatcher == nil {
+		return errors.New("slack: Socket Mode needs a dispatcher")
+	}
+	client := socketmode.New(a.api, socketmode.OptionLog(slogOutput{a.log}))
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	errc := make(chan error, 1)
+	go func() { errc <- client.RunContext(ctx) }()
+	for {
+		select {
+		case err := <-errc:
+			if ctx.Err() != nil {
+				return nil
+			}
+			return fmt.Errorf("slack socket mode: %w", err)
+		case evt := <-client.Events:
+			a.socketEvent(client, evt)
+		}
+	}
+}
+
+// socketEvent handles one event of the Socket Mode client.
+func (a *Adapter) socketEvent(client *socketmode.Client, evt socketmode.Event) {
+	switch evt.Type {
+	case socketmode.EventTypeConnected:
+		a.log.Info("connected to Slack (Socket Mode)")
+	case socketmode.EventTypeConnectionError, socketmode.EventTypeIncomingError, socketmode.EventTypeErrorWriteFailed:
+		a.log.Warn("Slack Socket Mode trouble", "event", evt.Type, "detail", fmt.Sprint(evt.Data))
+	case socketmode.EventTypeSlashCommand, socketmode.EventTypeInteractive, socketmode.EventTypeEventsAPI:
+		if evt.Request != nil {
+			a.socketRequest(client, *evt.Request)
+		}
+	case socketmode.EventTypeErrorBadMessage:
+		// slack-go could not parse the payload (a new event shape, say);
+		// our own parsers only need a few fields, so try them.
+		if bad, ok := evt.Data.(*socketmode.ErrorBadMessage); ok {
+			var req socketmode.Request
+			if json.Unmarshal(bad.Message, &req) == nil && req.EnvelopeID != "" {
+				a.socketRequest(client, req)
+			}
+		}
+	}
+}
+
+// socketRequest acknowledges one envelope and runs its commands. While
+// shutting down it does not acknowledge, so that Slack delivers it again.
+func (a *Adapter) socketRequest(client *socketmode.Client, req socketmode.Request) {
+	if a.closing() {
+		return
+	}
+	if err := client.Ack(req); err != nil {
+		a.log.Warn("cannot acknowledge a Socket Mode envelope", "envelope", req.EnvelopeID, "err", err)
+	}
+	ins, err := socketInbound(req.Type, req.Payload)
+	if err != nil {
+		a.log.Warn("ignored a malformed Socket Mode payload", "envelope", req.EnvelopeID, "type", req.Type, "err", err)
+		return
+	}
+	for _, in := range ins {
+		if !a.dispatch(in) {
+			a.log.Warn("shutting down: dropped an acknowledged Socket Mode request", "request", in.id)
+		}
+	}
+}
+
+// socketInbound reads the commands of a Socket Mode envelope's payload.
+func socketInbound(typ string, payload json.RawMessage) ([]inbound, error) {
+	switch typ {
+	case socketmode.RequestTypeSlashCommands:
+		cmd, err := parseCommandJSON(payload)
+		if err != nil {
+			return nil, err
+		}
+		in, err := cmd.inbound()
+		if err != nil {
+			return nil, err
+		}
+		return []inbound{in}, nil
+	case socketmode.RequestTypeInteractive:
+		i, err := parseInteraction(payload)
+		if err != nil {
+			return nil, err
+		}
+		return i.inbounds(), nil
+	case socketmode.RequestTypeEventsAPI:
+		env, err := parseEvent(payload)
+		if err != nil {
+			return nil, err
+		}
+		if in, ok := env.inbound(); ok {
+			return []inbound{in}, nil
+		}
+	}
+	return nil, nil
+}
+
+// closing reports whether Shutdown has begun.
+func (a *Adapter) closing() bool {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.closed
+}
+
+// slogOutput routes slack-go's debug log lines to slog.
+type slogOutput struct{ log *slog.Logger }
+
+func (o slogOutput) Output(_ int, s string) error {
+	o.log.Debug(strings.TrimSpace(s), "component", "slack-socketmode")
+	return nil
+}

@@ -1,0 +1,151 @@
+package web
+
+import (
+	"bytes"
+	"crypto/hmac"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+)
+
+// MaxBody is the largest webhook body accepted (DESIGN.md §6).
+const MaxBody = 1 << 20
+
+// WebhookAuth verifies webhook senders: a bearer token, or an HMAC-SHA256
+// signature of the body. Either configured method suffices.
+type WebhookAuth struct {
+	Token  string // INTERLOCK_WEBHOOK_TOKEN
+	Secret string // INTERLOCK_WEBHOOK_SECRET
+}
+
+// Configured reports whether any method is set; without one every webhook
+// is refused rather than left open.
+func (a WebhookAuth) Configured() bool { return a.Token != "" || a.Secret != "" }
+
+// Verify checks a request's credentials against its body.
+func (a WebhookAuth) Verify(r *http.Request, body []byte) bool {
+	if a.Token != "" {
+		if tok, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer "); ok &&
+			subtle.ConstantTimeCompare([]byte(strings.TrimSpace(tok)), []byte(a.Token)) == 1 {
+			return true
+		}
+	}
+	if a.Secret != "" {
+		if sig, ok := strings.CutPrefix(r.Header.Get("X-Interlock-Signature"), "sha256="); ok {
+			got, err := hex.DecodeString(strings.TrimSpace(sig))
+			return err == nil && hmac.Equal(got, Sign(a.Secret, body))
+		}
+	}
+	return false
+}
+
+// Sign returns the HMAC-SHA256 of body with secret.
+func Sign(secret string, body []byte) []byte {
+	m := hmac.New(sha256.New, []byte(secret))
+	m.Write(body)
+	return m.Sum(nil)
+}
+
+// SignatureHeader is the X-Interlock-Signature value for body.
+func SignatureHeader(secret string, body []byte) string {
+	return "sha256=" + hex.EncodeToString(Sign(secret, body))
+}
+
+// HTTPError is an error with the status to answer.
+type HTTPError struct {
+	Status  int
+	Message string
+}
+
+func (e *HTTPError) Error() string { return e.Message }
+
+// ReadWebhook authenticates a webhook request and returns its body, or an
+// HTTPError: 401 for bad credentials, 413 for a body over MaxBody.
+func ReadWebhook(w http.ResponseWriter, r *http.Request, auth WebhookAuth) ([]byte, error) {
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBody))
+	var tooBig *http.MaxBytesError
+	if errors.As(err, &tooBig) {
+		return nil, &HTTPError{Status: http.StatusRequestEntityTooLarge, Message: fmt.Sprintf("body over %d bytes", MaxBody)}
+	}
+	if err != nil {
+		return nil, &HTTPError{Status: http.StatusBadRequest, Message: "cannot read body: " + err.Error()}
+	}
+	if !auth.Configured() || !auth.Verify(r, body) {
+		return nil, &HTTPError{Status: http.StatusUnauthorized, Message: "missing or invalid credentials"}
+	}
+	return body, nil
+}
+
+// DecodeItems decodes one JSON object or an array of them into items,
+// refusing unknown fields; errors name the item and the field at fault.
+func DecodeItems[T any](body []byte) ([]T, error) {
+	trimmed := bytes.TrimSpace(body)
+	if len(trimmed) == 0 {
+		return nil, &HTTPError{Status: http.StatusBadRequest, Message: "empty body"}
+	}
+	if trimmed[0] != '[' {
+		var one T
+		if err := decodeStrict(trimmed, &one); err != nil {
+			return nil, &HTTPError{Status: http.StatusBadRequest, Message: err.Error()}
+		}
+		return []T{one}, nil
+	}
+	var raw []json.RawMessage
+	if err := json.Unmarshal(trimmed, &raw); err != nil {
+		return nil, &HTTPError{Status: http.StatusBadRequest, Message: "malformed JSON: " + err.Error()}
+	}
+	items := make([]T, len(raw))
+	for i, r := range raw {
+		if err := decodeStrict(r, &items[i]); err != nil {
+			return nil, &HTTPError{Status: http.StatusBadRequest, Message: fmt.Sprintf("item %d: %v", i, err)}
+		}
+	}
+	return items, nil
+}
+
+func decodeStrict(data []byte, v any) error {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		var typeErr *json.UnmarshalTypeError
+		if errors.As(err, &typeErr) {
+			return fmt.Errorf("field %q: expected %s, got %s", typeErr.Field, typeErr.Type, typeErr.Value)
+		}
+		if strings.HasPrefix(err.Error(), "json: unknown field") {
+			return fmt.Errorf("%s", strings.TrimPrefix(err.Error(), "json: "))
+		}
+		return fmt.Errorf("malformed JSON: %w", err)
+	}
+	if dec.More() {
+		return errors.New("malformed JSON: trailing data after the object")
+	}
+	return nil
+}
+
+// FieldError reports a missing or invalid field (400 with the field named).
+func FieldError(item int, field, problem string) error {
+	return &HTTPError{Status: http.StatusBadRequest, Message: fmt.Sprintf("item %d: field %q %s", item, field, problem)}
+}
+
+// WriteError answers err as JSON with its status (500 for unknown errors).
+func WriteError(w http.ResponseWriter, err error) {
+	status, msg := http.StatusInternalServerError, "internal error"
+	var he *HTTPError
+	if errors.As(err, &he) {
+		status, msg = he.Status, he.Message
+	}
+	WriteJSON(w, status, map[string]string{"error": msg})
+}
+
+// WriteJSON answers v as JSON.
+func WriteJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(v)
+}

@@ -1,0 +1,90 @@
+// Package postgres is Interlock's production store: PostgreSQL through
+// pgx/v5's connection pool. The store logic lives in store/sqlstore; this
+// package only adapts pgx to it.
+package postgres
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/interlock-coe/interlock/store/sqlstore"
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgtype"
+	"github.com/jackc/pgx/v5/pgxpool"
+)
+
+// Open connects to the database at databaseURL and applies the migrations
+// (safe with several replicas starting at once). A database that cannot be
+// reached gives a bot.EUnavailable error.
+func Open(ctx context.Context, databaseURL string, log *slog.Logger) (*sqlstore.Store, error) {
+	cfg, err := pgxpool.ParseConfig(databaseURL)
+	if err != nil {
+		return nil, fmt.Errorf("parse database URL: %w", err)
+	}
+	cfg.AfterConnect = scanTimesInUTC
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("create connection pool: %w", classify(err))
+	}
+	s := sqlstore.New(backend{pool: pool}, log)
+	if err := s.Migrate(ctx); err != nil {
+		pool.Close()
+		return nil, fmt.Errorf("migrate PostgreSQL store: %w", err)
+	}
+	return s, nil
+}
+
+// scanTimesInUTC makes timestamptz values scan in UTC, as the embedded store
+// returns them, rather than in the process's local zone.
+func scanTimesInUTC(_ context.Context, conn *pgx.Conn) error {
+	conn.TypeMap().RegisterType(&pgtype.Type{
+		Name:  "timestamptz",
+		OID:   pgtype.TimestamptzOID,
+		Codec: &pgtype.TimestamptzCodec{ScanLocation: time.UTC},
+	})
+	return nil
+}
+
+// backend adapts a pgx pool to sqlstore.Driver.
+type backend struct{ pool *pgxpool.Pool }
+
+func (b backend) Dialect() sqlstore.Dialect { return sqlstore.Postgres }
+
+func (b backend) Begin(ctx context.Context) (sqlstore.Tx, error) {
+	tx, err := b.pool.Begin(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return pgxTx{tx: tx}, nil
+}
+
+func (b backend) Classify(err error) error       { return classify(err) }
+func (b backend) Ping(ctx context.Context) error { return b.pool.Ping(ctx) }
+
+func (b backend) Close() error {
+	b.pool.Close()
+	return nil
+}
+
+type pgxTx struct{ tx pgx.Tx }
+
+func (t pgxTx) Exec(ctx context.Context, sql string, args ...any) (int64, error) {
+	tag, err := t.tx.Exec(ctx, sql, args...)
+	if err != nil {
+		return 0, err
+	}
+	return tag.RowsAffected(), nil
+}
+
+func (t pgxTx) Query(ctx context.Context, sql string, args ...any) (sqlstore.Rows, error) {
+	return t.tx.Query(ctx, sql, args...)
+}
+
+func (t pgxTx) QueryRow(ctx context.Context, sql string, args ...any) sqlstore.Row {
+	return t.tx.QueryRow(ctx, sql, args...)
+}
+
+func (t pgxTx) Commit(ctx context.Context) error   { return t.tx.Commit(ctx) }
+func (t pgxTx) Rollback(ctx context.Context) error { return t.tx.Rollback(ctx) }

@@ -1,0 +1,95 @@
+package store
+
+import (
+	"context"
+	"time"
+
+	"github.com/interlock-coe/interlock/bot"
+)
+
+// Routed issue statuses, in the order an issue normally moves through them.
+const (
+	IssueOpen     = "open"     // waiting for a first response
+	IssueClaimed  = "claimed"  // a liaison has taken it
+	IssueAnswered = "answered" // a reply is recorded
+	IssueResolved = "resolved"
+)
+
+// Delivery states of an answer sent back to the social inbox.
+const (
+	DeliveryNone    = ""        // nothing to send (typed issue, no outbound inbox)
+	DeliveryPending = "pending" // queued or retrying; DeliveryError holds the last failure
+	DeliverySent    = "sent"
+)
+
+// RoutedIssue is a customer message routed to a department, with every time
+// the response-time KPIs need. Zero times mean "not yet".
+type RoutedIssue struct {
+	ID         int64
+	Source     string // the inbox that sent it; "" when typed in chat
+	ExternalID string // its id in that inbox; unique per source
+	Brand      string // "" = not known / all brands
+	Platform   string // the social platform it was written on
+	Author     string // the customer's handle there
+	Text       string // the customer's message, or the typed summary
+	URL        string
+	Department string
+	Rule       string // the routing rule that matched; "" when no rule matched
+	Keyword    string // the keyword that matched
+	ChosenBy   string // who named the department (typed or reassigned); "" = the rules chose
+	RoutedBy   string // who routed it; "" = the inbox webhook
+	Status     string
+
+	ReceivedAt  time.Time // when the customer wrote (or when it was typed)
+	RoutedAt    time.Time
+	DueAt       time.Time // first-response deadline
+	PostChannel string    // where the issue was posted
+	PostID      string
+	PostedAt    time.Time
+	RemindedAt  time.Time
+	EscalatedAt time.Time
+	ClaimedBy   string
+	ClaimedAt   time.Time
+	AnsweredBy  string
+	AnsweredAt  time.Time
+	Reply       string
+	ResolvedBy  string
+	ResolvedAt  time.Time
+
+	Delivery         string // DeliveryNone, DeliveryPending or DeliverySent
+	DeliveryAttempts int
+	DeliveryError    string // the last failure
+	DeliveredAt      time.Time
+}
+
+// RoutedIssueQuery filters routed issues. Zero values match everything.
+type RoutedIssueQuery struct {
+	Unresolved bool   // only issues not yet resolved
+	Department string // only this department
+	Limit      int    // newest first; 0 = 50
+}
+
+// Routes keeps routed customer issues.
+type Routes interface {
+	// CreateRoutedIssue stores a new issue and schedules the timers that
+	// timers (which may be nil) returns for it, given its id, in the same
+	// transaction. An issue with a source is unique by source and external
+	// id: if one exists already, it is returned with created=false and
+	// nothing changes.
+	CreateRoutedIssue(ctx context.Context, is RoutedIssue, timers func(RoutedIssue) []bot.Timer) (got RoutedIssue, created bool, err error)
+	// RoutedIssue returns the issue with id, or an ENotFound error.
+	RoutedIssue(ctx context.Context, id int64) (RoutedIssue, error)
+	// UpdateRoutedIssue loads the issue with id, lets change modify it and
+	// writes every mutable field back, all in one transaction, so two people
+	// claiming at once cannot both win. timers are scheduled in the same
+	// transaction (as ScheduleTimer does), so work that the change calls for
+	// is armed exactly when the change commits. change must only modify the
+	// issue (no I/O); an error from it is returned unchanged and nothing is
+	// written. ENotFound when there is no such issue.
+	UpdateRoutedIssue(ctx context.Context, id int64, change func(*RoutedIssue) error, timers ...bot.Timer) (RoutedIssue, error)
+	// ListRoutedIssues lists issues newest first.
+	ListRoutedIssues(ctx context.Context, q RoutedIssueQuery) ([]RoutedIssue, error)
+	// RoutedIssuesBetween lists the issues received in [from, to), for brand
+	// ("" = every brand), oldest first: the response-time KPIs' input.
+	RoutedIssuesBetween(ctx context.Context, from, to time.Time, brand string) ([]RoutedIssue, error)
+}

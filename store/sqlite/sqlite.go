@@ -1,0 +1,85 @@
+// Package sqlite is Interlock's embedded store: a SQLite database file in
+// the data directory, through the pure-Go driver modernc.org/sqlite (no cgo).
+// The store logic lives in store/sqlstore; this package only adapts the
+// driver to it.
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"log/slog"
+	"net/url"
+	"os"
+	"path/filepath"
+
+	"github.com/interlock-coe/interlock/store/sqlstore"
+	_ "modernc.org/sqlite" // registers the "sqlite" database/sql driver
+)
+
+// FileName is the database file created in the data directory.
+const FileName = "interlock.db"
+
+// Open opens the store in dir/interlock.db, creating dir and the file when
+// missing, and applies the migrations.
+func Open(ctx context.Context, dir string, log *slog.Logger) (*sqlstore.Store, error) {
+	if dir == "" {
+		return nil, fmt.Errorf("open embedded store: no data directory given")
+	}
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return nil, fmt.Errorf("open embedded store: %w", err)
+	}
+	if err := os.MkdirAll(abs, 0o750); err != nil {
+		return nil, fmt.Errorf("create data directory: %w", err)
+	}
+	return open(ctx, fileDSN(filepath.Join(abs, FileName)), log)
+}
+
+// OpenMemory opens a private in-memory store, migrated, that vanishes on
+// Close: for tests and drills that need no file.
+func OpenMemory(ctx context.Context, log *slog.Logger) (*sqlstore.Store, error) {
+	return open(ctx, "file::memory:?"+dsnParams().Encode(), log)
+}
+
+func open(ctx context.Context, dsn string, log *slog.Logger) (*sqlstore.Store, error) {
+	db, err := sql.Open("sqlite", dsn)
+	if err != nil {
+		return nil, fmt.Errorf("open embedded store: %w", err)
+	}
+	// One connection: SQLite has one writer at a time anyway, so queueing in
+	// Go is quicker than SQLite's busy retries, and an in-memory database
+	// lives exactly as long as its connection.
+	db.SetMaxOpenConns(1)
+	db.SetMaxIdleConns(1)
+	db.SetConnMaxLifetime(0)
+	db.SetConnMaxIdleTime(0)
+	s := sqlstore.New(backend{db: db}, log)
+	if err := s.Migrate(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("migrate embedded store: %w", err)
+	}
+	return s, nil
+}
+
+// fileDSN is the URI of the database file at path with the connection
+// settings.
+func fileDSN(path string) string {
+	u := url.URL{Scheme: "file", Path: filepath.ToSlash(path), RawQuery: dsnParams().Encode()}
+	return u.String()
+}
+
+// dsnParams are the settings of every connection: WAL so readers of other
+// processes do not block the writer, a busy timeout for those processes
+// (say `interlock migrate` while the bot runs), enforced foreign keys, and
+// transactions that take the write lock at BEGIN so that two never deadlock
+// upgrading from read to write.
+func dsnParams() url.Values {
+	return url.Values{
+		"_busy_timeout": {"10000"},
+		"_journal_mode": {"WAL"},
+		"_synchronous":  {"NORMAL"},
+		"_foreign_keys": {"1"},
+		"_txlock":       {"immediate"},
+	}
+}

@@ -1,0 +1,289 @@
+package sqlstore
+
+import (
+	"cmp"
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/interlock-coe/interlock/bot"
+	"github.com/interlock-coe/interlock/store"
+)
+
+// Listening alerts and their outbox. At most one alert per brand and topic
+// is active (a partial unique index); every change bumps version, so a
+// change computed from a stale read fails with bot.EConflict instead of
+// overwriting someone else's. message_channel and message_id belong to
+// delivery and are never written by ApplyAlertChange.
+
+const alertColumns = `id, brand, topic, status, severity, peak_severity, reasons, source, mentions, expected,
+	multiple, negative, reach, press, peak_mentions, samples, first_window, last_window, opened_at,
+	updated_at, resolved_at, acked_by, acked_at, snoozed_by, snoozed_until, crisis_requested,
+	message_channel, message_id, version`
+
+// Limits of ListListeningAlerts.
+const (
+	defaultAlertLimit = 50
+	maxAlertLimit     = 500
+)
+
+// ActiveAlert returns the active alert of brand and topic.
+func (s *Store) ActiveAlert(ctx context.Context, brand, topic string) (store.ListeningAlert, error) {
+	a, err := s.oneAlert(ctx, `brand = ? AND topic = ? AND status = 'active'`, brand, topic)
+	if errors.Is(err, ErrNoRows) {
+		return a, bot.Errorf(bot.ENotFound, "no active alert for %s", groupName(brand, topic))
+	}
+	if err != nil {
+		return a, fmt.Errorf("active alert of %s: %w", groupName(brand, topic), err)
+	}
+	return a, nil
+}
+
+// ListeningAlert returns alert id.
+func (s *Store) ListeningAlert(ctx context.Context, id int64) (store.ListeningAlert, error) {
+	a, err := s.oneAlert(ctx, `id = ?`, id)
+	if errors.Is(err, ErrNoRows) {
+		return a, bot.Errorf(bot.ENotFound, "no alert %s", bot.FormatID(id))
+	}
+	if err != nil {
+		return a, fmt.Errorf("alert %d: %w", id, err)
+	}
+	return a, nil
+}
+
+func (s *Store) oneAlert(ctx context.Context, cond string, args ...any) (store.ListeningAlert, error) {
+	var a store.ListeningAlert
+	err := s.inTx(ctx, func(q *querier) error {
+		var err error
+		a, err = scanAlert(q.queryRow(ctx, `SELECT `+alertColumns+` FROM listening_alerts WHERE `+cond, args...))
+		return err
+	})
+	return a, err
+}
+
+// ListListeningAlerts lists active alerts, or all when all is true, newest
+// first.
+func (s *Store) ListListeningAlerts(ctx context.Context, all bool, limit int) ([]store.ListeningAlert, error) {
+	if limit <= 0 {
+		limit = defaultAlertLimit
+	}
+	w := where{}
+	if !all {
+		w.add("status = 'active'")
+	}
+	var out []store.ListeningAlert
+	err := s.inTx(ctx, func(q *querier) error {
+		rows, err := q.query(ctx, `SELECT `+alertColumns+` FROM listening_alerts`+w.sql()+`
+			ORDER BY opened_at DESC, id DESC LIMIT ?`, append(w.args, min(limit, maxAlertLimit))...)
+		if err != nil {
+			return err
+		}
+		out, err = collect(rows, func(r Rows) (store.ListeningAlert, error) { return scanAlert(r) })
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("list listening alerts: %w", err)
+	}
+	return out, nil
+}
+
+// ApplyAlertChange marks ch.Points judged, writes ch.Alert (inserting it
+// when its ID is 0, else only if its Version is still the stored one),
+// queues ch.Deliveries and stores ch.Timers, all in one transaction.
+func (s *Store) ApplyAlertChange(ctx context.Context, ch store.AlertChange) (store.ListeningAlert, error) {
+	var out store.ListeningAlert
+	err := s.inTx(ctx, func(q *querier) error {
+		if err := markEvaluated(ctx, q, ch.Points); err != nil {
+			return err
+		}
+		if ch.Alert == nil {
+			return nil
+		}
+		a, err := writeAlert(ctx, q, *ch.Alert)
+		if err != nil {
+			return err
+		}
+		for _, kind := range ch.Deliveries {
+			if _, err := q.exec(ctx, `INSERT INTO listening_outbox (alert_id, kind, created_at) VALUES (?, ?, ?)`,
+				a.ID, kind, queuedAt(ch)); err != nil {
+				return fmt.Errorf("queue %s delivery: %w", kind, err)
+			}
+		}
+		if ch.Timers != nil {
+			if err := scheduleTimersTx(ctx, q, ch.Timers(a)); err != nil {
+				return err
+			}
+		}
+		out = a
+		return nil
+	})
+	if err != nil {
+		return store.ListeningAlert{}, fmt.Errorf("apply alert change: %w", err)
+	}
+	return out, nil
+}
+
+// queuedAt is when ch's deliveries are queued: ch.At, else the alert's
+// last update.
+func queuedAt(ch store.AlertChange) time.Time {
+	if !ch.At.IsZero() {
+		return ch.At
+	}
+	return ch.Alert.UpdatedAt
+}
+
+// writeAlert inserts a new alert or updates a current one.
+func writeAlert(ctx context.Context, q *querier, a store.ListeningAlert) (store.ListeningAlert, error) {
+	reasons, err := marshalList(a.Reasons)
+	if err != nil {
+		return a, err
+	}
+	samples, err := marshalList(a.Samples)
+	if err != nil {
+		return a, err
+	}
+	args := []any{a.Brand, a.Topic, a.Status, a.Severity, a.PeakSeverity, reasons, a.Source, a.Mentions, a.Expected,
+		a.Multiple, a.Negative, a.Reach, a.Press, a.PeakMentions, samples, a.FirstWindow, a.LastWindow, a.OpenedAt,
+		a.UpdatedAt, zeroAsNull(a.ResolvedAt), a.AckedBy, zeroAsNull(a.AckedAt), a.SnoozedBy, zeroAsNull(a.SnoozedUntil),
+		a.CrisisRequested}
+	if a.ID == 0 {
+		err = q.queryRow(ctx, `INSERT INTO listening_alerts (brand, topic, status, severity, peak_severity, reasons,
+				source, mentions, expected, multiple, negative, reach, press, peak_mentions, samples, first_window,
+				last_window, opened_at, updated_at, resolved_at, acked_by, acked_at, snoozed_by, snoozed_until,
+				crisis_requested)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+			RETURNING id, message_channel, message_id, version`, args...).Scan(&a.ID, &a.MessageChannel, &a.MessageID, &a.Version)
+		if bot.IsCode(err, bot.EConflict) {
+			return a, &bot.Error{Code: bot.EConflict, Message: "an alert for " + groupName(a.Brand, a.Topic) + " is active already", Err: err}
+		}
+		return a, err
+	}
+	err = q.queryRow(ctx, `UPDATE listening_alerts SET brand = ?, topic = ?, status = ?, severity = ?,
+			peak_severity = ?, reasons = ?, source = ?, mentions = ?, expected = ?, multiple = ?, negative = ?,
+			reach = ?, press = ?, peak_mentions = ?, samples = ?, first_window = ?, last_window = ?, opened_at = ?,
+			updated_at = ?, resolved_at = ?, acked_by = ?, acked_at = ?, snoozed_by = ?, snoozed_until = ?,
+			crisis_requested = ?, version = version + 1
+		WHERE id = ? AND version = ?
+		RETURNING message_channel, message_id, version`,
+		append(args, a.ID, a.Version)...).Scan(&a.MessageChannel, &a.MessageID, &a.Version)
+	if errors.Is(err, ErrNoRows) {
+		return a, bot.Errorf(bot.EConflict, "alert %s changed meanwhile", bot.FormatID(a.ID))
+	}
+	return a, err
+}
+
+func scanAlert(r Row) (store.ListeningAlert, error) {
+	var (
+		a                           store.ListeningAlert
+		reasons, samples            string
+		resolved, acked, snoozedTil sql.NullTime
+	)
+	err := r.Scan(&a.ID, &a.Brand, &a.Topic, &a.Status, &a.Severity, &a.PeakSeverity, &reasons, &a.Source,
+		&a.Mentions, &a.Expected, &a.Multiple, &a.Negative, &a.Reach, &a.Press, &a.PeakMentions, &samples,
+		&a.FirstWindow, &a.LastWindow, &a.OpenedAt, &a.UpdatedAt, &resolved, &a.AckedBy, &acked, &a.SnoozedBy,
+		&snoozedTil, &a.CrisisRequested, &a.MessageChannel, &a.MessageID, &a.Version)
+	if err != nil {
+		return a, err
+	}
+	a.ResolvedAt, a.AckedAt, a.SnoozedUntil = nullTimeValue(resolved), nullTimeValue(acked), nullTimeValue(snoozedTil)
+	if err := json.Unmarshal([]byte(reasons), &a.Reasons); err != nil {
+		return a, fmt.Errorf("reasons of alert %d: %w", a.ID, err)
+	}
+	if err := json.Unmarshal([]byte(samples), &a.Samples); err != nil {
+		return a, fmt.Errorf("samples of alert %d: %w", a.ID, err)
+	}
+	return a, nil
+}
+
+func groupName(brand, topic string) string {
+	if topic == "" {
+		return brand
+	}
+	return brand + "/" + topic
+}
+
+// ClaimAlertDeliveries leases the alert's queued deliveries that nobody
+// holds, oldest first. busy reports queued deliveries it could not take.
+func (s *Store) ClaimAlertDeliveries(ctx context.Context, alertID int64, now time.Time, lease time.Duration) (claimed []store.AlertDelivery, busy bool, err error) {
+	if lease <= 0 {
+		return nil, false, fmt.Errorf("claim deliveries of alert %d: lease must be positive, not %s", alertID, lease)
+	}
+	err = s.inTx(ctx, func(q *querier) error {
+		rows, err := q.query(ctx, `UPDATE listening_outbox SET claimed_until = ?, attempts = attempts + 1
+			WHERE id IN (
+				SELECT id FROM listening_outbox
+				WHERE alert_id = ? AND delivered_at IS NULL AND (claimed_until IS NULL OR claimed_until <= ?)
+				ORDER BY id
+				`+q.dialect.skipLocked()+`)
+			RETURNING id, alert_id, kind, created_at, attempts, last_error`,
+			now.Add(lease), alertID, now)
+		if err != nil {
+			return err
+		}
+		if claimed, err = collect(rows, scanDelivery); err != nil {
+			return err
+		}
+		var queued int
+		if err := q.queryRow(ctx, `SELECT COUNT(*) FROM listening_outbox WHERE alert_id = ? AND delivered_at IS NULL`,
+			alertID).Scan(&queued); err != nil {
+			return err
+		}
+		busy = queued > len(claimed)
+		return nil
+	})
+	if err != nil {
+		return nil, false, fmt.Errorf("claim deliveries of alert %d: %w", alertID, err)
+	}
+	// RETURNING has no defined order; deliver the oldest first.
+	slices.SortFunc(claimed, func(a, b store.AlertDelivery) int { return cmp.Compare(a.ID, b.ID) })
+	return claimed, busy, nil
+}
+
+func scanDelivery(r Rows) (d store.AlertDelivery, err error) {
+	err = r.Scan(&d.ID, &d.AlertID, &d.Kind, &d.CreatedAt, &d.Attempts, &d.LastError)
+	return d, err
+}
+
+// CompleteAlertDeliveries marks deliveries done and records where the
+// alert's card is when ref is set.
+func (s *Store) CompleteAlertDeliveries(ctx context.Context, alertID int64, ids []int64, ref bot.MessageRef, at time.Time) error {
+	err := s.inTx(ctx, func(q *querier) error {
+		for _, id := range ids {
+			if _, err := q.exec(ctx, `UPDATE listening_outbox SET delivered_at = ?, claimed_until = NULL, last_error = ''
+				WHERE id = ? AND alert_id = ? AND delivered_at IS NULL`, at, id, alertID); err != nil {
+				return err
+			}
+		}
+		if ref.ID == "" {
+			return nil
+		}
+		_, err := q.exec(ctx, `UPDATE listening_alerts SET message_channel = ?, message_id = ? WHERE id = ?`,
+			ref.Channel, ref.ID, alertID)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("complete deliveries of alert %d: %w", alertID, err)
+	}
+	return nil
+}
+
+// FailAlertDeliveries returns claimed deliveries to the queue with reason.
+func (s *Store) FailAlertDeliveries(ctx context.Context, ids []int64, reason string) error {
+	err := s.inTx(ctx, func(q *querier) error {
+		for _, id := range ids {
+			if _, err := q.exec(ctx, `UPDATE listening_outbox SET claimed_until = NULL, last_error = ?
+				WHERE id = ? AND delivered_at IS NULL`, reason, id); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("fail alert deliveries: %w", err)
+	}
+	return nil
+}

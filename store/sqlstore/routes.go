@@ -1,0 +1,238 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/interlock-coe/interlock/bot"
+	"github.com/interlock-coe/interlock/store"
+)
+
+// Limits of ListRoutedIssues.
+const (
+	defaultIssueLimit = 50
+	maxIssueLimit     = 1000
+)
+
+// issueColumns are the columns of routed_issues in scanIssue's order.
+const issueColumns = `id, source, external_id, brand, platform, author, text, url,
+	department, rule_name, keyword, chosen_by, routed_by, status,
+	received_at, routed_at, due_at, post_channel, post_id, posted_at, reminded_at, escalated_at,
+	claimed_by, claimed_at, answered_by, answered_at, reply, resolved_by, resolved_at,
+	delivery, delivery_attempts, delivery_error, delivered_at`
+
+// CreateRoutedIssue stores a new issue with its timers, or returns the one
+// already stored with the same source and external id (created=false).
+func (s *Store) CreateRoutedIssue(ctx context.Context, is store.RoutedIssue, timers func(store.RoutedIssue) []bot.Timer) (got store.RoutedIssue, created bool, err error) {
+	if is.Text == "" || is.Department == "" || is.Status == "" || is.ReceivedAt.IsZero() || is.RoutedAt.IsZero() || is.DueAt.IsZero() {
+		return is, false, bot.Errorf(bot.EInvalid, "a routed issue needs a text, a department, a status and its times")
+	}
+	err = s.inTx(ctx, func(q *querier) error {
+		// Look first, so that a repeat does not use up an id; the insert
+		// still settles a race between two deliveries.
+		if is.Source != "" {
+			got, err = issueByExternalID(ctx, q, is.Source, is.ExternalID)
+			if !bot.IsCode(err, bot.ENotFound) {
+				return err
+			}
+		}
+		err := q.queryRow(ctx, `INSERT INTO routed_issues (source, external_id, brand, platform, author, text, url,
+				department, rule_name, keyword, chosen_by, routed_by, status, received_at, routed_at, due_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+			ON CONFLICT (source, external_id) WHERE source <> '' DO NOTHING
+			RETURNING id`,
+			is.Source, is.ExternalID, is.Brand, is.Platform, is.Author, is.Text, is.URL,
+			is.Department, is.Rule, is.Keyword, is.ChosenBy, is.RoutedBy, is.Status,
+			is.ReceivedAt, is.RoutedAt, is.DueAt).Scan(&is.ID)
+		if errors.Is(err, ErrNoRows) {
+			got, err = issueByExternalID(ctx, q, is.Source, is.ExternalID)
+			return err
+		}
+		if err != nil {
+			return err
+		}
+		created = true
+		if got, err = loadIssue(ctx, q, is.ID, false); err != nil || timers == nil {
+			return err
+		}
+		return scheduleTimersTx(ctx, q, timers(got))
+	})
+	if err != nil {
+		return store.RoutedIssue{}, false, fmt.Errorf("create routed issue: %w", err)
+	}
+	return got, created, nil
+}
+
+// RoutedIssue returns the issue with id.
+func (s *Store) RoutedIssue(ctx context.Context, id int64) (store.RoutedIssue, error) {
+	var is store.RoutedIssue
+	err := s.inTx(ctx, func(q *querier) (err error) {
+		is, err = loadIssue(ctx, q, id, false)
+		return err
+	})
+	if err != nil {
+		return is, fmt.Errorf("load routed issue: %w", err)
+	}
+	return is, nil
+}
+
+// UpdateRoutedIssue applies change to the issue with id and writes it back
+// with timers, holding the row for the whole transaction.
+func (s *Store) UpdateRoutedIssue(ctx context.Context, id int64, change func(*store.RoutedIssue) error, timers ...bot.Timer) (store.RoutedIssue, error) {
+	var is store.RoutedIssue
+	var changeErr error
+	err := s.inTx(ctx, func(q *querier) (err error) {
+		if is, err = loadIssue(ctx, q, id, true); err != nil {
+			return err
+		}
+		if changeErr = change(&is); changeErr != nil {
+			return changeErr
+		}
+		is.ID = id
+		if err := saveIssue(ctx, q, is); err != nil {
+			return err
+		}
+		if err := scheduleTimersTx(ctx, q, timers); err != nil {
+			return err
+		}
+		is, err = loadIssue(ctx, q, id, false)
+		return err
+	})
+	switch {
+	case changeErr != nil:
+		return store.RoutedIssue{}, changeErr
+	case err != nil:
+		return store.RoutedIssue{}, fmt.Errorf("update routed issue: %w", err)
+	}
+	return is, nil
+}
+
+// ListRoutedIssues lists the issues matching f, newest first.
+func (s *Store) ListRoutedIssues(ctx context.Context, f store.RoutedIssueQuery) ([]store.RoutedIssue, error) {
+	w := where{}
+	if f.Unresolved {
+		w.add("status <> ?", store.IssueResolved)
+	}
+	if f.Department != "" {
+		w.add("department = ?", f.Department)
+	}
+	limit := f.Limit
+	if limit <= 0 {
+		limit = defaultIssueLimit
+	}
+	return s.listIssues(ctx, w, "id DESC", min(limit, maxIssueLimit))
+}
+
+// RoutedIssuesBetween lists the issues received in [from, to) for brand
+// ("" = every brand), oldest first.
+func (s *Store) RoutedIssuesBetween(ctx context.Context, from, to time.Time, brand string) ([]store.RoutedIssue, error) {
+	w := where{}
+	w.add("received_at >= ? AND received_at < ?", from, to)
+	if brand != "" {
+		w.add("brand = ?", brand)
+	}
+	return s.listIssues(ctx, w, "received_at, id", 0)
+}
+
+// listIssues runs one filtered, ordered query; limit 0 means all.
+func (s *Store) listIssues(ctx context.Context, w where, order string, limit int) ([]store.RoutedIssue, error) {
+	query := `SELECT ` + issueColumns + ` FROM routed_issues` + w.sql() + ` ORDER BY ` + order
+	args := w.args
+	if limit > 0 {
+		query += ` LIMIT ?`
+		args = append(args, limit)
+	}
+	var out []store.RoutedIssue
+	err := s.inTx(ctx, func(q *querier) error {
+		rows, err := q.query(ctx, query, args...)
+		if err != nil {
+			return err
+		}
+		out, err = collect(rows, scanIssue)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("list routed issues: %w", err)
+	}
+	return out, nil
+}
+
+// loadIssue reads one issue; forUpdate locks its row until the transaction
+// ends (PostgreSQL; SQLite serialises writers anyway).
+func loadIssue(ctx context.Context, q *querier, id int64, forUpdate bool) (store.RoutedIssue, error) {
+	lock := ""
+	if forUpdate && q.dialect == Postgres {
+		lock = " FOR UPDATE"
+	}
+	rows, err := q.query(ctx, `SELECT `+issueColumns+` FROM routed_issues WHERE id = ?`+lock, id)
+	if err != nil {
+		return store.RoutedIssue{}, err
+	}
+	return oneIssue(rows, fmt.Sprintf("no routed issue #%d", id))
+}
+
+func issueByExternalID(ctx context.Context, q *querier, source, externalID string) (store.RoutedIssue, error) {
+	rows, err := q.query(ctx, `SELECT `+issueColumns+` FROM routed_issues WHERE source = ? AND external_id = ?`, source, externalID)
+	if err != nil {
+		return store.RoutedIssue{}, err
+	}
+	return oneIssue(rows, fmt.Sprintf("no routed issue from %s %s", source, externalID))
+}
+
+// oneIssue returns the only issue of rows, or ENotFound with missing.
+func oneIssue(rows Rows, missing string) (store.RoutedIssue, error) {
+	issues, err := collect(rows, scanIssue)
+	if err != nil {
+		return store.RoutedIssue{}, err
+	}
+	if len(issues) == 0 {
+		return store.RoutedIssue{}, bot.Errorf(bot.ENotFound, "%s", missing)
+	}
+	return issues[0], nil
+}
+
+// saveIssue writes every field of is but its id and its origin (source and
+// external id).
+func saveIssue(ctx context.Context, q *querier, is store.RoutedIssue) error {
+	_, err := q.exec(ctx, `UPDATE routed_issues SET brand = ?, platform = ?, author = ?, text = ?, url = ?,
+			department = ?, rule_name = ?, keyword = ?, chosen_by = ?, routed_by = ?, status = ?,
+			received_at = ?, routed_at = ?, due_at = ?, post_channel = ?, post_id = ?, posted_at = ?,
+			reminded_at = ?, escalated_at = ?, claimed_by = ?, claimed_at = ?, answered_by = ?, answered_at = ?,
+			reply = ?, resolved_by = ?, resolved_at = ?,
+			delivery = ?, delivery_attempts = ?, delivery_error = ?, delivered_at = ?
+		WHERE id = ?`,
+		is.Brand, is.Platform, is.Author, is.Text, is.URL,
+		is.Department, is.Rule, is.Keyword, is.ChosenBy, is.RoutedBy, is.Status,
+		is.ReceivedAt, is.RoutedAt, is.DueAt, is.PostChannel, is.PostID, zeroAsNull(is.PostedAt),
+		zeroAsNull(is.RemindedAt), zeroAsNull(is.EscalatedAt), is.ClaimedBy, zeroAsNull(is.ClaimedAt),
+		is.AnsweredBy, zeroAsNull(is.AnsweredAt), is.Reply, is.ResolvedBy, zeroAsNull(is.ResolvedAt),
+		is.Delivery, is.DeliveryAttempts, is.DeliveryError, zeroAsNull(is.DeliveredAt),
+		is.ID)
+	if err != nil {
+		return fmt.Errorf("save routed issue %d: %w", is.ID, err)
+	}
+	return nil
+}
+
+func scanIssue(r Rows) (store.RoutedIssue, error) {
+	var (
+		is                                             store.RoutedIssue
+		posted, reminded, escalated, claimed, answered sql.NullTime
+		resolved, delivered                            sql.NullTime
+	)
+	err := r.Scan(&is.ID, &is.Source, &is.ExternalID, &is.Brand, &is.Platform, &is.Author, &is.Text, &is.URL,
+		&is.Department, &is.Rule, &is.Keyword, &is.ChosenBy, &is.RoutedBy, &is.Status,
+		&is.ReceivedAt, &is.RoutedAt, &is.DueAt, &is.PostChannel, &is.PostID, &posted, &reminded, &escalated,
+		&is.ClaimedBy, &claimed, &is.AnsweredBy, &answered, &is.Reply, &is.ResolvedBy, &resolved,
+		&is.Delivery, &is.DeliveryAttempts, &is.DeliveryError, &delivered)
+	if err != nil {
+		return is, err
+	}
+	is.PostedAt, is.RemindedAt, is.EscalatedAt = nullTimeValue(posted), nullTimeValue(reminded), nullTimeValue(escalated)
+	is.ClaimedAt, is.AnsweredAt = nullTimeValue(claimed), nullTimeValue(answered)
+	is.ResolvedAt, is.DeliveredAt = nullTimeValue(resolved), nullTimeValue(delivered)
+	return is, nil
+}

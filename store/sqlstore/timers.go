@@ -1,0 +1,149 @@
+package sqlstore
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/interlock-coe/interlock/bot"
+)
+
+// A timer is pending while fired_at is NULL and claimed while claimed_until
+// is set: ClaimDueTimers sets it, RetryTimer and a rescheduling ScheduleTimer
+// clear it. CompleteTimer and RetryTimer only touch a timer that is still
+// claimed, so a timer rescheduled while its handler runs (a check-in that
+// books the next one under the same key) keeps its new due time.
+
+// ScheduleTimer creates the pending timer with t.Key, or moves the pending
+// one to t's due time, kind and payload, as a fresh timer: attempts, claim
+// and last error are reset.
+func (s *Store) ScheduleTimer(ctx context.Context, t bot.Timer) error {
+	if t.Key == "" || t.Kind == "" || t.Due.IsZero() {
+		return fmt.Errorf("schedule timer %q of kind %q: key, kind and due time are required", t.Key, t.Kind)
+	}
+	err := s.inTx(ctx, func(q *querier) error {
+		_, err := q.exec(ctx, `INSERT INTO timers (kind, key, due_at, payload) VALUES (?, ?, ?, ?)
+			ON CONFLICT (key) WHERE fired_at IS NULL DO UPDATE SET
+				kind = excluded.kind, due_at = excluded.due_at, payload = excluded.payload,
+				attempts = 0, claimed_until = NULL, last_error = ''`,
+			t.Kind, t.Key, t.Due, t.Payload)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("schedule timer %s: %w", t.Key, err)
+	}
+	return nil
+}
+
+// CancelTimer deletes the pending timer with key, if any.
+func (s *Store) CancelTimer(ctx context.Context, key string) error {
+	err := s.inTx(ctx, func(q *querier) error {
+		_, err := q.exec(ctx, `DELETE FROM timers WHERE key = ? AND fired_at IS NULL`, key)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("cancel timer %s: %w", key, err)
+	}
+	return nil
+}
+
+// ClaimDueTimers leases up to limit pending timers due at or before now,
+// earliest first, until now+lease, and counts the attempt. Timers under
+// another unexpired lease are skipped; on PostgreSQL so are rows another
+// transaction is claiming at this moment, so concurrent claimers never
+// share a timer.
+func (s *Store) ClaimDueTimers(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]bot.Timer, error) {
+	if limit <= 0 {
+		return nil, nil
+	}
+	if lease <= 0 {
+		return nil, fmt.Errorf("claim due timers: lease must be positive, not %s", lease)
+	}
+	var out []bot.Timer
+	err := s.inTx(ctx, func(q *querier) error {
+		rows, err := q.query(ctx, `UPDATE timers SET claimed_until = ?, attempts = attempts + 1
+			WHERE id IN (
+				SELECT id FROM timers
+				WHERE fired_at IS NULL AND due_at <= ? AND (claimed_until IS NULL OR claimed_until <= ?)
+				ORDER BY due_at, id
+				LIMIT ?
+				`+q.dialect.skipLocked()+`)
+			RETURNING id, kind, key, due_at, payload, attempts`,
+			now.Add(lease), now, now, limit)
+		if err != nil {
+			return err
+		}
+		out, err = collect(rows, scanTimer)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("claim due timers: %w", err)
+	}
+	// RETURNING has no defined order; fire the earliest first.
+	slices.SortFunc(out, func(a, b bot.Timer) int {
+		if c := a.Due.Compare(b.Due); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.ID, b.ID)
+	})
+	return out, nil
+}
+
+// CompleteTimer marks the claimed timer id as fired at at. It does nothing
+// when the timer is no longer claimed (rescheduled, cancelled or fired).
+func (s *Store) CompleteTimer(ctx context.Context, id int64, at time.Time) error {
+	err := s.inTx(ctx, func(q *querier) error {
+		_, err := q.exec(ctx, `UPDATE timers SET fired_at = ?
+			WHERE id = ? AND fired_at IS NULL AND claimed_until IS NOT NULL`, at, id)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("complete timer %d: %w", id, err)
+	}
+	return nil
+}
+
+// RetryTimer returns the claimed timer id to pending, due at next, keeping
+// reason as its last error. It does nothing when the timer is no longer
+// claimed.
+func (s *Store) RetryTimer(ctx context.Context, id int64, next time.Time, reason string) error {
+	err := s.inTx(ctx, func(q *querier) error {
+		_, err := q.exec(ctx, `UPDATE timers SET due_at = ?, claimed_until = NULL, last_error = ?
+			WHERE id = ? AND fired_at IS NULL AND claimed_until IS NOT NULL`, next, reason, id)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("retry timer %d: %w", id, err)
+	}
+	return nil
+}
+
+// NextTimerDue returns the earliest time at which a pending timer can be
+// claimed: its due time, or for a timer under lease the end of the lease.
+// ok is false when no timer is pending.
+func (s *Store) NextTimerDue(ctx context.Context) (next time.Time, ok bool, err error) {
+	err = s.inTx(ctx, func(q *querier) error {
+		err := q.queryRow(ctx, `SELECT CASE WHEN claimed_until > due_at THEN claimed_until ELSE due_at END AS next_at
+			FROM timers
+			WHERE fired_at IS NULL
+			ORDER BY next_at
+			LIMIT 1`).Scan(&next)
+		if errors.Is(err, ErrNoRows) {
+			return nil
+		}
+		ok = err == nil
+		return err
+	})
+	if err != nil {
+		return time.Time{}, false, fmt.Errorf("next timer due: %w", err)
+	}
+	return next, ok, nil
+}
+
+func scanTimer(r Rows) (t bot.Timer, err error) {
+	err = r.Scan(&t.ID, &t.Kind, &t.Key, &t.Due, &t.Payload, &t.Attempts)
+	return t, err
+}

@@ -1,0 +1,95 @@
+// Package store defines Interlock's persistent records and the interfaces
+// the features use to keep them. Implementations: store/postgres (pgx/v5)
+// and store/sqlite (embedded, pure Go); both share store/sqlstore and pass
+// the conformance suite in store/storetest.
+package store
+
+import (
+	"context"
+	"time"
+
+	"github.com/interlock-coe/interlock/bot"
+)
+
+// Store is everything the features persist.
+type Store interface {
+	Roles
+	Decisions
+	Crises
+	Listening
+	Routes
+	Experiments
+	Syncs
+	KPIs
+	bot.TimerStore
+	Ping(ctx context.Context) error
+	Close() error
+}
+
+// RoleAssignment is one person holding one role, for one brand ("" = all
+// brands), as holder or backup.
+type RoleAssignment struct {
+	Role       string
+	Person     string
+	Brand      string
+	Backup     bool
+	AssignedBy string
+	AssignedAt time.Time
+}
+
+// Roles keeps role assignments. Every change is also appended to the
+// decision log (kind "role") in the same transaction.
+type Roles interface {
+	// AssignRole adds or updates an assignment; changed is false when the
+	// same assignment already held.
+	AssignRole(ctx context.Context, a RoleAssignment) (changed bool, err error)
+	// RemoveRole removes person from role (all brands when brand is "*");
+	// removed is false when there was nothing to remove.
+	RemoveRole(ctx context.Context, role, person, brand, by string, at time.Time) (removed bool, err error)
+	// RoleAssignments lists current assignments of role ("" = every role),
+	// ordered by role, brand, backup, person.
+	RoleAssignments(ctx context.Context, role string) ([]RoleAssignment, error)
+	// SeedRoles adds the configuration's holders that were never assigned or
+	// removed before, so a removal survives restarts.
+	SeedRoles(ctx context.Context, as []RoleAssignment) error
+}
+
+// Decision kinds.
+const (
+	KindDecision = "decision"
+	KindApproval = "approval"
+	KindRole     = "role"
+	KindResult   = "test-result"
+	KindSyncNote = "sync-note"
+	KindCrisis   = "crisis"
+)
+
+// Decision is one entry of the append-only decision log.
+type Decision struct {
+	ID       int64
+	Kind     string
+	Text     string
+	Context  string
+	Actor    string
+	Brand    string
+	CrisisID int64  // 0 when not about a crisis
+	Ref      string // what it is about, e.g. "test:3", "sync:2"
+	At       time.Time
+}
+
+// DecisionQuery filters the decision log. Zero values match everything.
+type DecisionQuery struct {
+	Search   string // case-insensitive substring of text or context
+	Since    time.Time
+	Kind     string
+	CrisisID int64
+	Ref      string
+	Limit    int // newest first; 0 = 50
+}
+
+// Decisions is the append-only decision log: the database refuses UPDATE and
+// DELETE on it.
+type Decisions interface {
+	AppendDecision(ctx context.Context, d Decision) (Decision, error)
+	ListDecisions(ctx context.Context, q DecisionQuery) ([]Decision, error)
+}

@@ -1,0 +1,286 @@
+package storetest
+
+import (
+	"errors"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/interlock-coe/interlock/bot"
+	"github.com/interlock-coe/interlock/store"
+)
+
+func routeTests() []test {
+	return []test{
+		{"RouteCreateAndLoad", testRouteCreate},
+		{"RouteExternalIDIsUnique", testRouteExternalUnique},
+		{"RouteCreateArmsTimers", testRouteCreateArmsTimers},
+		{"RouteUpdate", testRouteUpdate},
+		{"RouteUpdateRefusedChangesNothing", testRouteUpdateRefused},
+		{"RouteConcurrentClaims", testRouteConcurrentClaims},
+		{"RouteList", testRouteList},
+		{"RouteBetween", testRouteBetween},
+		{"RouteNotFound", testRouteNotFound},
+	}
+}
+
+// newIssue is an open issue received at at.
+func newIssue(source, externalID, brand, dept string, at time.Time) store.RoutedIssue {
+	return store.RoutedIssue{
+		Source: source, ExternalID: externalID, Brand: brand, Platform: "x", Author: "@ann",
+		Text: "my parcel never came", URL: "https://x.com/ann/1", Department: dept,
+		Rule: "orders", Keyword: "parcel", RoutedBy: "", Status: store.IssueOpen,
+		ReceivedAt: at, RoutedAt: at.Add(time.Minute), DueAt: at.Add(61 * time.Minute),
+	}
+}
+
+func createIssue(t *testing.T, s store.Store, is store.RoutedIssue) store.RoutedIssue {
+	t.Helper()
+	got, created, err := s.CreateRoutedIssue(t.Context(), is, nil)
+	if err != nil || !created {
+		t.Fatalf("CreateRoutedIssue: created %v, %v", created, err)
+	}
+	return got
+}
+
+func testRouteCreate(t *testing.T, s store.Store) {
+	at := base()
+	want := newIssue("zendesk", "z-1", "acme", "customer-care", at)
+	got := createIssue(t, s, want)
+	if got.ID != 1 {
+		t.Errorf("first id = %d, want 1", got.ID)
+	}
+	loaded := must(s.RoutedIssue(t.Context(), got.ID))(t)
+	if loaded.Source != "zendesk" || loaded.ExternalID != "z-1" || loaded.Brand != "acme" || loaded.Platform != "x" ||
+		loaded.Author != "@ann" || loaded.Text != want.Text || loaded.URL != want.URL || loaded.Department != "customer-care" ||
+		loaded.Rule != "orders" || loaded.Keyword != "parcel" || loaded.Status != store.IssueOpen {
+		t.Errorf("loaded %+v", loaded)
+	}
+	checkTime(t, "ReceivedAt", loaded.ReceivedAt, at)
+	checkTime(t, "RoutedAt", loaded.RoutedAt, want.RoutedAt)
+	checkTime(t, "DueAt", loaded.DueAt, want.DueAt)
+	for name, z := range map[string]time.Time{"PostedAt": loaded.PostedAt, "ClaimedAt": loaded.ClaimedAt,
+		"AnsweredAt": loaded.AnsweredAt, "ResolvedAt": loaded.ResolvedAt, "DeliveredAt": loaded.DeliveredAt} {
+		if !z.IsZero() {
+			t.Errorf("%s = %v, want zero", name, z)
+		}
+	}
+	// Typed issues have no source and are never de-duplicated.
+	typed := newIssue("", "", "", "sales", at)
+	a, b := createIssue(t, s, typed), createIssue(t, s, typed)
+	if a.ID != 2 || b.ID != 3 {
+		t.Errorf("typed ids = %d, %d, want 2, 3", a.ID, b.ID)
+	}
+	if _, _, err := s.CreateRoutedIssue(t.Context(), store.RoutedIssue{Text: "no times"}, nil); !bot.IsCode(err, bot.EInvalid) {
+		t.Errorf("incomplete issue: %v, want %s", err, bot.EInvalid)
+	}
+}
+
+func testRouteExternalUnique(t *testing.T, s store.Store) {
+	at := base()
+	first := createIssue(t, s, newIssue("zendesk", "z-1", "acme", "customer-care", at))
+	again := newIssue("zendesk", "z-1", "globex", "sales", at.Add(time.Hour))
+	armed := func(store.RoutedIssue) []bot.Timer {
+		t.Error("a repeat armed timers")
+		return nil
+	}
+	got, created, err := s.CreateRoutedIssue(t.Context(), again, armed)
+	if err != nil || created || got.ID != first.ID || got.Department != "customer-care" || got.Brand != "acme" {
+		t.Fatalf("repeat: %+v created=%v err=%v, want the first issue unchanged", got, created, err)
+	}
+	// The repeat used up no id; other sources and ids are new issues.
+	if id := createIssue(t, s, newIssue("zendesk", "z-2", "", "hr", at)).ID; id != 2 {
+		t.Errorf("next id = %d, want 2", id)
+	}
+	if id := createIssue(t, s, newIssue("sprout", "z-1", "", "hr", at)).ID; id != 3 {
+		t.Errorf("other source id = %d, want 3", id)
+	}
+	// Concurrent deliveries of one message make one issue.
+	var wg sync.WaitGroup
+	ids := make([]int64, 8)
+	for i := range ids {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			is, _, err := s.CreateRoutedIssue(t.Context(), newIssue("zendesk", "z-race", "", "hr", at), nil)
+			if err != nil {
+				t.Errorf("concurrent create: %v", err)
+			}
+			ids[i] = is.ID
+		}()
+	}
+	wg.Wait()
+	for _, id := range ids {
+		if id != ids[0] {
+			t.Fatalf("concurrent deliveries made issues %v", ids)
+		}
+	}
+}
+
+func testRouteCreateArmsTimers(t *testing.T, s store.Store) {
+	at := base()
+	createIssue(t, s, newIssue("", "", "", "sales", at))
+	is, created, err := s.CreateRoutedIssue(t.Context(), newIssue("", "", "", "sales", at), func(is store.RoutedIssue) []bot.Timer {
+		return []bot.Timer{{Kind: "route.remind", Key: fmt.Sprintf("route:%d:remind", is.ID), Due: is.RoutedAt, Payload: "{}"}}
+	})
+	if err != nil || !created {
+		t.Fatalf("create: %v", err)
+	}
+	due := must(s.ClaimDueTimers(t.Context(), at.Add(time.Hour), time.Minute, 10))(t)
+	if len(due) != 1 || due[0].Key != fmt.Sprintf("route:%d:remind", is.ID) {
+		t.Fatalf("armed timers = %+v, want route:%d:remind", due, is.ID)
+	}
+	checkTime(t, "timer due", due[0].Due, is.RoutedAt)
+}
+
+func testRouteUpdate(t *testing.T, s store.Store) {
+	at := base()
+	is := createIssue(t, s, newIssue("zendesk", "z-1", "acme", "customer-care", at))
+	claimed := at.Add(10 * time.Minute)
+	got := must(s.UpdateRoutedIssue(t.Context(), is.ID, func(u *store.RoutedIssue) error {
+		u.Status, u.ClaimedBy, u.ClaimedAt = store.IssueClaimed, "lee", claimed
+		u.PostChannel, u.PostID, u.PostedAt = "#customer-care", "m1", at
+		u.Reply, u.AnsweredBy, u.AnsweredAt = "on its way", "lee", claimed
+		u.Delivery, u.DeliveryAttempts, u.DeliveryError = store.DeliveryPending, 2, "503"
+		u.ID, u.Source = 99, "changed" // neither can change
+		return nil
+	}))(t)
+	loaded := must(s.RoutedIssue(t.Context(), is.ID))(t)
+	for _, g := range []store.RoutedIssue{got, loaded} {
+		if g.ID != is.ID || g.Source != "zendesk" || g.Status != store.IssueClaimed || g.ClaimedBy != "lee" ||
+			g.PostChannel != "#customer-care" || g.PostID != "m1" || g.Reply != "on its way" ||
+			g.Delivery != store.DeliveryPending || g.DeliveryAttempts != 2 || g.DeliveryError != "503" {
+			t.Errorf("after update: %+v", g)
+		}
+		checkTime(t, "ClaimedAt", g.ClaimedAt, claimed)
+		checkTime(t, "PostedAt", g.PostedAt, at)
+	}
+	// Timers given with a change are armed with it.
+	due := at.Add(time.Hour)
+	must(s.UpdateRoutedIssue(t.Context(), is.ID, func(u *store.RoutedIssue) error { return nil },
+		bot.Timer{Kind: "route.deliver", Key: "route:1:deliver", Due: due, Payload: `{"issue_id":1}`}))(t)
+	next, ok := must2(s.NextTimerDue(t.Context()))(t)
+	if !ok {
+		t.Fatal("the timer given with the change is not pending")
+	}
+	checkTime(t, "timer due", next, due)
+	// Zero times go back to "not yet".
+	got = must(s.UpdateRoutedIssue(t.Context(), is.ID, func(u *store.RoutedIssue) error {
+		u.ClaimedBy, u.ClaimedAt, u.PostedAt = "", time.Time{}, time.Time{}
+		return nil
+	}))(t)
+	if !got.ClaimedAt.IsZero() || !got.PostedAt.IsZero() {
+		t.Errorf("zeroed times came back as %v, %v", got.ClaimedAt, got.PostedAt)
+	}
+}
+
+func testRouteUpdateRefused(t *testing.T, s store.Store) {
+	is := createIssue(t, s, newIssue("", "", "", "sales", base()))
+	refused := bot.Errorf(bot.EConflict, "already claimed")
+	_, err := s.UpdateRoutedIssue(t.Context(), is.ID, func(u *store.RoutedIssue) error {
+		u.Status = store.IssueResolved
+		return refused
+	}, bot.Timer{Kind: "route.deliver", Key: "route:1:deliver", Due: base(), Payload: "{}"})
+	if !errors.Is(err, refused) {
+		t.Errorf("err = %v, want the change's own error", err)
+	}
+	if got := must(s.RoutedIssue(t.Context(), is.ID))(t); got.Status != store.IssueOpen {
+		t.Errorf("status = %s after a refused change", got.Status)
+	}
+	if _, ok := must2(s.NextTimerDue(t.Context()))(t); ok {
+		t.Error("a refused change armed its timer")
+	}
+	_, err = s.UpdateRoutedIssue(t.Context(), 42, func(*store.RoutedIssue) error { return nil })
+	if !bot.IsCode(err, bot.ENotFound) {
+		t.Errorf("missing issue: %v, want %s", err, bot.ENotFound)
+	}
+}
+
+// testRouteConcurrentClaims checks that read-modify-write is atomic: of
+// several people claiming at once, exactly one wins.
+func testRouteConcurrentClaims(t *testing.T, s store.Store) {
+	is := createIssue(t, s, newIssue("", "", "", "sales", base()))
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	winners := 0
+	for i := range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, err := s.UpdateRoutedIssue(t.Context(), is.ID, func(u *store.RoutedIssue) error {
+				if u.ClaimedBy != "" {
+					return bot.Errorf(bot.EConflict, "taken")
+				}
+				u.ClaimedBy, u.Status = fmt.Sprintf("p%d", i), store.IssueClaimed
+				return nil
+			})
+			switch {
+			case err == nil:
+				mu.Lock()
+				winners++
+				mu.Unlock()
+			case !bot.IsCode(err, bot.EConflict):
+				t.Errorf("claim: %v", err)
+			}
+		}()
+	}
+	wg.Wait()
+	if winners != 1 {
+		t.Errorf("%d claims won, want 1", winners)
+	}
+}
+
+func testRouteList(t *testing.T, s store.Store) {
+	at := base()
+	for i, dept := range []string{"sales", "legal", "sales", "hr"} {
+		createIssue(t, s, newIssue("", "", "", dept, at.Add(time.Duration(i)*time.Minute)))
+	}
+	must(s.UpdateRoutedIssue(t.Context(), 3, func(u *store.RoutedIssue) error { u.Status = store.IssueResolved; return nil }))(t)
+	ids := func(q store.RoutedIssueQuery) []string {
+		var out []string
+		for _, is := range must(s.ListRoutedIssues(t.Context(), q))(t) {
+			out = append(out, fmt.Sprint(is.ID))
+		}
+		return out
+	}
+	checkStrings(t, "all", ids(store.RoutedIssueQuery{}), []string{"4", "3", "2", "1"})
+	checkStrings(t, "unresolved", ids(store.RoutedIssueQuery{Unresolved: true}), []string{"4", "2", "1"})
+	checkStrings(t, "sales", ids(store.RoutedIssueQuery{Department: "sales"}), []string{"3", "1"})
+	checkStrings(t, "limit", ids(store.RoutedIssueQuery{Limit: 2}), []string{"4", "3"})
+}
+
+func testRouteBetween(t *testing.T, s store.Store) {
+	at := base()
+	createIssue(t, s, newIssue("", "", "acme", "sales", at.Add(2*time.Hour)))   // 1: after
+	createIssue(t, s, newIssue("", "", "acme", "sales", at.Add(time.Hour)))     // 2: in
+	createIssue(t, s, newIssue("", "", "globex", "sales", at.Add(time.Minute))) // 3: in, other brand
+	createIssue(t, s, newIssue("", "", "acme", "sales", at))                    // 4: at from: in
+	createIssue(t, s, newIssue("", "", "acme", "sales", at.Add(-time.Second)))  // 5: before
+	ids := func(brand string) []string {
+		var out []string
+		for _, is := range must(s.RoutedIssuesBetween(t.Context(), at, at.Add(2*time.Hour), brand))(t) {
+			out = append(out, fmt.Sprint(is.ID))
+		}
+		return out
+	}
+	checkStrings(t, "every brand, oldest first", ids(""), []string{"4", "3", "2"})
+	checkStrings(t, "acme", ids("acme"), []string{"4", "2"})
+}
+
+func testRouteNotFound(t *testing.T, s store.Store) {
+	if _, err := s.RoutedIssue(t.Context(), 7); !bot.IsCode(err, bot.ENotFound) {
+		t.Errorf("RoutedIssue(7): %v, want %s", err, bot.ENotFound)
+	}
+}
+
+// must2(a, b, err)(t) returns a and b, or fails t when err is not nil.
+func must2[A, B any](a A, b B, err error) func(t *testing.T) (A, B) {
+	return func(t *testing.T) (A, B) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return a, b
+	}
+}
