@@ -51,16 +51,14 @@ func (c *cli) serve(ctx context.Context, cfg *config.Config, log *slog.Logger) e
 	if err != nil {
 		return err
 	}
-	a.Register(p.chat, p.people)
-	mux := http.NewServeMux()
-	checks := []web.Check{
-		{Name: "database", Required: true, Ping: a.Store.Ping},
-		{Name: "coordination", Ping: a.Coord.Ping},
-	}
+	m := web.NewMetrics()
+	instrument(a, m)
+	f := a.Register(p.chat, p.people)
+	var extra []web.Check
 	if p.check != nil {
-		checks = append(checks, *p.check)
+		extra = append(extra, *p.check)
 	}
-	web.Health(mux, checks)
+	mux := newMux(cfg, a, f, m, extra, log)
 	if p.routes != nil {
 		p.routes(mux)
 	}

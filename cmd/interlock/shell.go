@@ -12,10 +12,11 @@ import (
 
 	"github.com/interlock-coe/interlock/cmd/interlock/app"
 	"github.com/interlock-coe/interlock/integrations/shell"
+	"github.com/interlock-coe/interlock/integrations/web"
 )
 
 func (c *cli) shellCommand() *cobra.Command {
-	var user, channel string
+	var user, channel, httpAddr string
 	cmd := &cobra.Command{
 		Use:   "shell",
 		Short: "Try every command in a local chat in this terminal",
@@ -47,7 +48,25 @@ Meta-commands: :as <user>, :in <#channel>, :advance <duration>, :rooms, :users, 
 			if err != nil {
 				return err
 			}
-			a.Register(chat, chat)
+			m := web.NewMetrics()
+			instrument(a, m)
+			f := a.Register(chat, chat)
+			if httpAddr != "" {
+				// Webhooks (listening, inbox, metrics) post into this shell.
+				ctx, cancel := context.WithCancel(cmd.Context())
+				defer cancel()
+				mux := newMux(cfg, a, f, m, nil, log)
+				bound := make(chan string, 1)
+				go func() {
+					if err := serveHTTP(ctx, httpAddr, mux, func(b string) { bound <- b }); err != nil {
+						log.Error("shell http server", "err", err)
+						close(bound)
+					}
+				}()
+				if b, ok := <-bound; ok {
+					fmt.Fprintf(c.stdout, "webhooks and health on http://%s\n", b)
+				}
+			}
 			interactive := isTerminal(c.stdin)
 			if user == "" {
 				user = cfg.Org.CoELead
@@ -73,6 +92,7 @@ Meta-commands: :as <user>, :in <#channel>, :advance <duration>, :rooms, :users, 
 	}
 	cmd.Flags().StringVar(&user, "as", "", "speak as this person (default: the CoE lead)")
 	cmd.Flags().StringVar(&channel, "in", "general", "start in this channel")
+	cmd.Flags().StringVar(&httpAddr, "http", "", "also serve webhooks and health on this address (e.g. :8080)")
 	return cmd
 }
 

@@ -37,7 +37,7 @@ func TestSev1SpikeOpensTheCrisisRoomOnce(t *testing.T) {
 		t.Errorf("%d cards, want 1", n)
 	}
 	// Clicking the card's button finds the open crisis.
-	f.Say("@dana " + cards[0].Message.Buttons[0].Command).Contains(t, "is already open")
+	f.Say("@dana "+cards[0].Message.Buttons[0].Command).Contains(t, "is already open")
 	if n := len(f.Chat.Events("room")); n != 1 {
 		t.Errorf("%d rooms after the button, want 1", n)
 	}

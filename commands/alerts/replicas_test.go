@@ -15,6 +15,42 @@ import (
 	"github.com/interlock-coe/interlock/store/storetest"
 )
 
+func TestReplicasReceivingTheSameWebhookMakeOneAlert(t *testing.T) {
+	f := newFixture(t)
+	replica := newReplica(f)
+	f.feed("recall", steady(12)...)
+	f.Advance(time.Hour)
+	spike := point("recall", f.Clock.Now(), 2400)
+	done := make(chan error, 2)
+	for _, l := range []*alerts.Listener{f.l, replica} {
+		go func() { _, err := l.Ingest(context.Background(), []store.ListeningPoint{spike}); done <- err }()
+	}
+	for range 2 {
+		if err := <-done; err != nil {
+			t.Fatal(err)
+		}
+	}
+	f.Advance(time.Hour)
+	if n := len(f.cards()); n != 1 {
+		t.Errorf("two replicas made %d cards, want 1", n)
+	}
+	as, err := f.Store.ListListeningAlerts(context.Background(), true, 0)
+	if err != nil || len(as) != 1 {
+		t.Errorf("alerts = %d (err %v), want 1", len(as), err)
+	}
+}
+
+// newReplica is a second process over the same database and chat, with a
+// router, coordination and scheduler of its own.
+func newReplica(f *fixture) *alerts.Listener {
+	d := f.Deps
+	d.Coord = memory.New(f.Clock)
+	d.Scheduler = bot.NewScheduler(f.Store, f.Clock, d.Log)
+	r := bot.NewRouter(d.Log, d.Access, d.Coord)
+	registerCrisis(r, d)
+	return alerts.Register(r, d)
+}
+
 // TestReplicasOnPostgresMakeOneAlert runs three replicas, each with its own
 // connection pool, router, coordination and scheduler, over one PostgreSQL
 // database and one chat. They all receive the same webhook at once, then

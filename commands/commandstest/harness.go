@@ -69,6 +69,13 @@ type Option func(*options)
 type options struct {
 	yaml string
 	dir  string
+	chat func(r *bot.Router) bot.Chat
+}
+
+// WithChat uses the chat that build makes (a platform adapter under test,
+// dispatching to r) instead of the recording chat; Harness.Chat is then nil.
+func WithChat(build func(r *bot.Router) bot.Chat) Option {
+	return func(o *options) { o.chat = build }
 }
 
 // WithConfig uses the given YAML instead of the embedded example.
@@ -101,8 +108,14 @@ func New(t testing.TB, features []Register, opts ...Option) *Harness {
 	coord := memory.New(clock)
 	access := &bot.Access{Roles: commands.Roster{Store: st}, Policy: cfg.Permissions, Admins: []string{cfg.Org.CoELead}}
 	router := bot.NewRouter(log, access, coord)
-	chat := bottest.NewChat()
-	h := &Harness{t: t, Router: router, Chat: chat, Clock: clock, Store: st}
+	h := &Harness{t: t, Router: router, Clock: clock, Store: st}
+	var chat bot.Chat
+	if o.chat != nil {
+		chat = o.chat(router)
+	} else {
+		h.Chat = bottest.NewChat()
+		chat = h.Chat
+	}
 	h.Deps = commands.Deps{
 		Config: cfg, Store: st, Chat: chat, Coord: coord, Scheduler: bot.NewScheduler(st, clock, log),
 		Access: access, Clock: clock, People: everyone{}, Log: log,

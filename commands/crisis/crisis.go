@@ -68,12 +68,12 @@ func Register(r *bot.Router, d commands.Deps, s Store) {
 		},
 		bot.Command{
 			Group: "crisis", Name: "approve", Args: "<proposal-id>",
-			Summary: "Approve a proposed response (approvers only, once each)",
+			Summary:  "Approve a proposed response (approvers only, once each)",
 			MinWords: 1, Handler: h.approve,
 		},
 		bot.Command{
 			Group: "crisis", Name: "reject", Args: "<proposal-id> <reason…>",
-			Summary: "Reject a proposed response, saying why",
+			Summary:  "Reject a proposed response, saying why",
 			MinWords: 2, Handler: h.reject,
 		},
 		bot.Command{
@@ -83,7 +83,7 @@ func Register(r *bot.Router, d commands.Deps, s Store) {
 		},
 		bot.Command{
 			Group: "crisis", Name: "list", Args: "[--all]",
-			Summary: "List open crises (and closed ones with --all)",
+			Summary:  "List open crises (and closed ones with --all)",
 			Switches: []string{"all"}, Handler: h.list,
 		},
 	)

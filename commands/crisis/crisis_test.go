@@ -108,9 +108,9 @@ func TestRoomFlowFromStatusToSummary(t *testing.T) {
 	h := newHarness(t)
 	h.Say("/crisis open sev2 Checkout outage --brand acme")
 	h.Clock.Set(h.Clock.Now().Add(4 * time.Minute))
-	h.Say("@lee " + room + " /crisis status Payments confirm the root cause").Contains(t, "Status", "Payments confirm")
-	h.Say("@alex " + room + " /crisis decide Pause paid social for 48h").Contains(t, "Decision #")
-	h.Say("@alex " + room + " /crisis propose We know checkout is failing and are fixing it.").Contains(t, "Proposal #1", "quorum 2")
+	h.Say("@lee "+room+" /crisis status Payments confirm the root cause").Contains(t, "Status", "Payments confirm")
+	h.Say("@alex "+room+" /crisis decide Pause paid social for 48h").Contains(t, "Decision #")
+	h.Say("@alex "+room+" /crisis propose We know checkout is failing and are fixing it.").Contains(t, "Proposal #1", "quorum 2")
 
 	dms := h.Chat.Events("dm")
 	var to []string
@@ -125,7 +125,7 @@ func TestRoomFlowFromStatusToSummary(t *testing.T) {
 		t.Fatalf("approval requests went to %v, want comms and legal holders", to)
 	}
 
-	h.Say("@lee " + room + " /crisis approve 1").Fails(t, bot.EForbidden, "only holders of comms or legal")
+	h.Say("@lee "+room+" /crisis approve 1").Fails(t, bot.EForbidden, "only holders of comms or legal")
 	h.Clock.Set(h.Clock.Now().Add(8 * time.Minute))
 	h.Say("@sam /crisis approve 1").Contains(t, "approved proposal #1 as comms (1 of 2)")
 	h.Say("@sam /crisis approve 1").Fails(t, bot.EConflict, "already answered")
@@ -169,7 +169,7 @@ func TestSevAddsRolesAndIsForRoomMembers(t *testing.T) {
 	h := newHarness(t)
 	h.Say("/crisis open sev3 Angry thread --brand acme")
 	r3 := "#crisis-20261123-angry-thread"
-	h.Say("@noah " + r3 + " /crisis sev sev1").Fails(t, bot.EForbidden, "members of the crisis room")
+	h.Say("@noah "+r3+" /crisis sev sev1").Fails(t, bot.EForbidden, "members of the crisis room")
 	h.Say("@priya "+r3+" /crisis sev sev1").Contains(t, "sev3 → sev1", "@sam", "@dana", "@jordan")
 	members := h.Chat.Members(r3)
 	for _, p := range []string{"jordan", "maria", "dana", "sam"} {

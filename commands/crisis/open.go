@@ -234,7 +234,10 @@ func stepNames(steps []store.CrisisStep) string {
 }
 
 func (h *handlers) createRoom(ctx context.Context, cr *store.Crisis) error {
-	room, err := h.Chat.CreateRoom(ctx, bot.RoomSpec{Name: h.roomName(*cr), Topic: h.topic(*cr), Private: true})
+	// The topic is its own step, run alongside the invitations: setting it
+	// here too would cost Slack a sequential call and Discord a rate-limited
+	// channel edit.
+	room, err := h.Chat.CreateRoom(ctx, bot.RoomSpec{Name: h.roomName(*cr), Private: true})
 	if err != nil {
 		return fmt.Errorf("create room: %w", err)
 	}

@@ -31,7 +31,8 @@ func (s *Service) cachedDataValues(ctx context.Context, k config.KPI, q Query, s
 		s.Log.Warn("KPI cache unavailable", "err", err)
 		return s.dataValues(ctx, k, q, spans)
 	}
-	key := fmt.Sprintf("kpi:answer:%d:%s|%s|%s|%s|%d", gen, q.Metric, q.Brand, q.Channel, q.Period, spans[0].From.Unix())
+	key := fmt.Sprintf("kpi:answer:%d:%s|%s|%s|%d|%d|%d", gen, q.Metric, q.Brand, q.Channel,
+		spans[0].From.Unix(), spans[len(spans)-1].To.Unix(), len(spans))
 	if raw, ok, err := s.Coord.Get(ctx, key); err == nil && ok {
 		var vs []Value
 		if json.Unmarshal(raw, &vs) == nil && len(vs) == len(spans) {

@@ -148,7 +148,8 @@ func (s *Service) items(ctx context.Context, k config.KPI, q Query, span Span) (
 	now := s.Clock.Now()
 	var out []item
 	for _, is := range issues {
-		if q.Channel != "" && !strings.EqualFold(is.Platform, q.Channel) {
+		if q.Channel != "" && !strings.EqualFold(is.Platform, q.Channel) ||
+			q.Department != "" && !strings.EqualFold(is.Department, q.Department) {
 			continue
 		}
 		out = append(out, item{at: is.ReceivedAt, measures: issueMeasures(is, now)})

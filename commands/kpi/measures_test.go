@@ -12,22 +12,10 @@ import (
 	"github.com/interlock-coe/interlock/store"
 )
 
-// extraKPIs are added to the example configuration: crisis KPIs, an SLA
+// extraKPIs are added to the example configuration: a crisis p90, an SLA
 // share over every issue whose outcome is known, and a misconfigured one.
+// The example already defines crisis-count and time-to-assemble.
 const extraKPIs = `kpis:
-  - id: crisis-count
-    name: Crises opened
-    formula: value
-    aggregate: sum
-    source: crises
-    better: lower
-  - id: time-to-assemble
-    name: Time to assemble
-    formula: median
-    unit: min
-    better: lower
-    target: 15
-    source: crises
   - id: assemble-p90
     formula: p90
     numerator: assemble_minutes
@@ -63,12 +51,17 @@ func compute(t *testing.T, svc *Service, q Query) Value {
 	return res.Current()
 }
 
-// routeIssue stores an issue routed at routed, due an hour later, and
-// records its claim and answer offsets (negative = none).
+// routeIssue stores an issue for customer care routed at routed, due an
+// hour later, and records its claim and answer offsets (negative = none).
 func routeIssue(t *testing.T, st store.Store, brand, platform string, routed time.Time, claim, answer time.Duration) {
 	t.Helper()
+	routeTo(t, st, "customer-care", brand, platform, routed, claim, answer)
+}
+
+func routeTo(t *testing.T, st store.Store, dept, brand, platform string, routed time.Time, claim, answer time.Duration) {
+	t.Helper()
 	is, _, err := st.CreateRoutedIssue(t.Context(), store.RoutedIssue{
-		Brand: brand, Platform: platform, Text: "parcel never came", Department: "customer-care",
+		Brand: brand, Platform: platform, Text: "parcel never came", Department: dept,
 		Status: store.IssueOpen, ReceivedAt: routed, RoutedAt: routed, DueAt: routed.Add(time.Hour),
 	}, nil)
 	if err != nil {

@@ -20,6 +20,9 @@ type Query struct {
 	Brand   string // "" = every brand
 	Channel string // "" = every channel
 	Period  Period
+	// Department narrows routing KPIs to the issues routed to it ("" =
+	// every department); other KPIs have no department.
+	Department string
 }
 
 // Result is a KPI's value over the trend's periods.
@@ -56,15 +59,20 @@ func (s *Service) Compute(ctx context.Context, q Query) (Result, error) {
 		q.Period = DefaultPeriod
 	}
 	q.Metric = strings.ToLower(k.ID)
-	res := Result{KPI: k, Query: q, Spans: q.Period.Spans(s.Clock.Now(), s.Config.Org.Location, TrendPeriods)}
+	return s.computeSpans(ctx, k, q, q.Period.Spans(s.Clock.Now(), s.Config.Org.Location, TrendPeriods))
+}
+
+// computeSpans evaluates k for q over consecutive spans.
+func (s *Service) computeSpans(ctx context.Context, k config.KPI, q Query, spans []Span) (Result, error) {
+	res := Result{KPI: k, Query: q, Spans: spans}
 	var (
 		totals []Totals
 		err    error
 	)
 	if k.Source == SourceData {
-		res.Values, err = s.cachedDataValues(ctx, k, q, res.Spans)
+		res.Values, err = s.cachedDataValues(ctx, k, q, spans)
 	} else {
-		totals, res.Note, err = s.computedTotals(ctx, k, q, res.Spans)
+		totals, res.Note, err = s.computedTotals(ctx, k, q, spans)
 		res.Values = evaluateAll(k, totals)
 	}
 	if err != nil {

@@ -10,8 +10,9 @@ import (
 	"github.com/interlock-coe/interlock/store"
 )
 
-// Answer is a reply sent back to the social inbox the issue came from; its
-// JSON is the outbound webhook's body.
+// Answer is a reply sent back to the social inbox; its JSON is the outbound
+// webhook's body. An issue from the inbox carries its source and external
+// id; one typed in chat has neither, and its link (URL) when one was given.
 type Answer struct {
 	Source     string    `json:"source"`
 	ExternalID string    `json:"external_id"`
@@ -40,7 +41,6 @@ const maxErrorText = 300
 // fires: the answer is sent at once, and the timer only retries it if that
 // failed or the process stopped first.
 const deliverFallback = time.Minute
-
 
 // sendNow makes the first delivery attempt of a new answer, so the inbox
 // has it while the liaison is still looking, and reports how it went.
@@ -78,7 +78,7 @@ func (s *Service) deliver(ctx context.Context, t bot.Timer) error {
 		return err
 	}
 	if sendErr != nil {
-		return fmt.Errorf("send answer to issue %d to %s: %w", is.ID, is.Source, sendErr)
+		return fmt.Errorf("send answer to issue %d to %s: %w", is.ID, inboxName(is), sendErr)
 	}
 	return nil
 }

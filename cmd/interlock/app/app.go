@@ -12,12 +12,16 @@ import (
 
 	"github.com/interlock-coe/interlock/bot"
 	"github.com/interlock-coe/interlock/commands"
+	"github.com/interlock-coe/interlock/commands/alerts"
 	"github.com/interlock-coe/interlock/commands/crisis"
 	"github.com/interlock-coe/interlock/commands/decision"
 	"github.com/interlock-coe/interlock/commands/experiment"
+	"github.com/interlock-coe/interlock/commands/kpi"
 	"github.com/interlock-coe/interlock/commands/role"
+	"github.com/interlock-coe/interlock/commands/route"
 	"github.com/interlock-coe/interlock/commands/syncs"
 	"github.com/interlock-coe/interlock/config"
+	"github.com/interlock-coe/interlock/integrations/inbox"
 	"github.com/interlock-coe/interlock/store"
 	"github.com/interlock-coe/interlock/store/memory"
 	"github.com/interlock-coe/interlock/store/postgres"
@@ -102,19 +106,32 @@ func seedHolders(cfg *config.Config, clock bot.Clock) []store.RoleAssignment {
 	return out
 }
 
+// Features are the services behind the HTTP endpoints.
+type Features struct {
+	Deps   commands.Deps
+	Route  *route.Service
+	KPI    *kpi.Service
+	Alerts *alerts.Listener
+}
+
 // Register adds every feature's commands and timer handlers, using chat
 // for outbound operations and people to check @mentions.
-func (a *App) Register(chat bot.Chat, people bot.Directory) commands.Deps {
+func (a *App) Register(chat bot.Chat, people bot.Directory) Features {
 	d := commands.Deps{
 		Config: a.Config, Store: a.Store, Chat: chat, Coord: a.Coord,
 		Scheduler: a.Scheduler, Access: a.Access, Clock: a.Clock, People: people, Log: a.Log,
 	}
+	f := Features{Deps: d, KPI: kpi.New(d)}
 	role.Register(a.Router, d)
 	decision.Register(a.Router, d)
+	// Crisis before alerts: a sev1 spike opens its room through the router.
 	crisis.Register(a.Router, d, a.Store)
+	f.Alerts = alerts.Register(a.Router, d)
+	f.Route = route.Register(a.Router, d, inbox.NewSender(a.Config.Routing.Outbound, nil))
 	experiment.Register(a.Router, d)
-	syncs.Register(a.Router, d)
-	return d
+	syncs.RegisterWith(a.Router, d, a.Store, syncs.DefaultSources(d, f.KPI))
+	f.KPI.Register(a.Router)
+	return f
 }
 
 // Close releases the stores.

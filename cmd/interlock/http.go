@@ -1,0 +1,61 @@
+package main
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+
+	"github.com/interlock-coe/interlock/cmd/interlock/app"
+	"github.com/interlock-coe/interlock/config"
+	"github.com/interlock-coe/interlock/integrations/inbox"
+	"github.com/interlock-coe/interlock/integrations/listening"
+	"github.com/interlock-coe/interlock/integrations/metrics"
+	"github.com/interlock-coe/interlock/integrations/web"
+	"github.com/interlock-coe/interlock/store"
+)
+
+// newMux builds the HTTP endpoints every mode shares: health, readiness,
+// Prometheus metrics and the webhooks. Platform endpoints are added by the
+// caller.
+func newMux(cfg *config.Config, a *app.App, f app.Features, m *web.Metrics, extra []web.Check, log *slog.Logger) *http.ServeMux {
+	mux := http.NewServeMux()
+	checks := append([]web.Check{
+		{Name: "database", Required: true, Ping: a.Store.Ping},
+		{Name: "coordination", Ping: a.Coord.Ping},
+	}, extra...)
+	web.Health(mux, checks)
+	mux.Handle("GET /metrics", m.Handler())
+
+	auth := web.WebhookAuth{Token: cfg.Env.WebhookToken, Secret: cfg.Env.WebhookSecret}
+	if !auth.Configured() {
+		log.Warn("INTERLOCK_WEBHOOK_TOKEN and INTERLOCK_WEBHOOK_SECRET are unset: every webhook is refused (401)")
+	}
+	hooks := map[string]http.Handler{
+		"/hooks/listening": listening.NewHandler(f.Alerts, cfg, auth, a.Clock, log),
+		"/hooks/inbox":     inbox.NewHandler(f.Route, auth, log),
+		"/hooks/metrics":   metrics.NewHandler(f.KPI, cfg, auth, log),
+	}
+	for path, h := range hooks {
+		mux.Handle(path, m.Instrument(path, h))
+	}
+	return mux
+}
+
+// instrument connects the metrics to the router, the scheduler and gauges
+// read from the store on each scrape.
+func instrument(a *app.App, m *web.Metrics) {
+	a.Router.Use(m.Middleware())
+	a.Scheduler.OnFire(m.TimerFired)
+	m.Gauge("interlock_open_crises", "Crises currently open.", func(ctx context.Context) (float64, error) {
+		cs, err := a.Store.ListCrises(ctx, false)
+		return float64(len(cs)), err
+	})
+	m.Gauge("interlock_active_alerts", "Listening alerts currently active.", func(ctx context.Context) (float64, error) {
+		as, err := a.Store.ListListeningAlerts(ctx, false, 1000)
+		return float64(len(as)), err
+	})
+	m.Gauge("interlock_open_routed_issues", "Routed issues not yet resolved.", func(ctx context.Context) (float64, error) {
+		is, err := a.Store.ListRoutedIssues(ctx, store.RoutedIssueQuery{Unresolved: true, Limit: 10000})
+		return float64(len(is)), err
+	})
+}
