@@ -50,7 +50,7 @@ func newRootCommand(stdin io.Reader, stdout, stderr io.Writer, getenv func(strin
 	root.SetIn(stdin)
 	root.SetOut(stdout)
 	root.SetErr(stderr)
-	root.AddCommand(c.shellCommand(), c.serveCommand(), c.migrateCommand(), c.kpiCommand(), c.versionCommand())
+	root.AddCommand(c.shellCommand(), c.serveCommand(), c.migrateCommand(), c.kpiCommand(), c.healthCommand(), c.versionCommand())
 	return root
 }
 

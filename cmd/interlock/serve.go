@@ -62,7 +62,7 @@ func (c *cli) serve(ctx context.Context, cfg *config.Config, log *slog.Logger) e
 	if p.routes != nil {
 		p.routes(mux)
 	}
-	if err := a.Scheduler.Start(ctx, time.Second, lockadapter.New(a.Coord, 30*time.Second)); err != nil {
+	if err := a.Scheduler.Start(ctx, time.Second, newDegradableLocker(lockadapter.New(a.Coord, 30*time.Second), log)); err != nil {
 		return err
 	}
 	if p.run != nil {

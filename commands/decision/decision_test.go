@@ -1,0 +1,36 @@
+package decision_test
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/interlock-coe/interlock/bot"
+	"github.com/interlock-coe/interlock/commands/commandstest"
+	"github.com/interlock-coe/interlock/commands/decision"
+)
+
+func TestRecordAndSearch(t *testing.T) {
+	h := commandstest.New(t, []commandstest.Register{decision.Register})
+	r := h.Say("@sam /decision Pause paid social for 48h --context \"checkout outage\"")
+	r.Contains(t, "Decision #2 recorded by @sam: Pause paid social for 48h")
+	if r.Private() {
+		t.Error("a recorded decision should be announced in the channel")
+	}
+	h.Clock.Set(h.Clock.Now().Add(40 * 24 * time.Hour))
+	h.Say("/decision Resume paid social")
+	h.Say("/decisions").Contains(t, "#3 2027-01-02 10:00", "@alex Resume paid social", "@sam Pause paid social for 48h — checkout outage")
+	recent := h.Say("/decisions --since 30d").Text()
+	if strings.Contains(recent, "Pause") || !strings.Contains(recent, "Resume") {
+		t.Errorf("--since 30d should show only the recent decision:\n%s", recent)
+	}
+	h.Say("/decisions CHECKOUT").Contains(t, "Pause paid social")
+	h.Say("/decisions nothing-like-this").Contains(t, "No decisions found")
+}
+
+func TestBadInput(t *testing.T) {
+	h := commandstest.New(t, []commandstest.Register{decision.Register})
+	h.Say("/decision").Fails(t, bot.EInvalid, "Usage: /decision <text…> [--context C]")
+	h.Say("/decision x --context").Fails(t, bot.EInvalid, "--context needs a value")
+	h.Say("/decisions --since soon").Fails(t, bot.EInvalid, `"soon" is not a duration`)
+}
