@@ -14,9 +14,6 @@ var ErrLocked = errors.New("lock held by another process")
 // production; an in-process implementation for a single instance.
 type Coordinator interface {
 	Claimer
-	// Release forgets a claim so that a later retry can run (used when the
-	// work behind a claim failed).
-	Release(ctx context.Context, key string) error
 	// Lock takes an exclusive lock for at most ttl; it returns ErrLocked if
 	// another holder has it. The returned function releases it if still ours.
 	Lock(ctx context.Context, key string, ttl time.Duration) (unlock func(context.Context) error, err error)

@@ -57,16 +57,30 @@ type Context struct {
 	Command *Command
 	Args    Args
 	resp    Responder
+	ctx     context.Context
+}
+
+// NewContext builds the Context a handler receives, for middleware tests
+// and for code that runs a handler outside the router.
+func NewContext(ctx context.Context, req Request, cmd *Command, args Args, resp Responder) *Context {
+	return &Context{Request: req, Command: cmd, Args: args, resp: resp, ctx: ctx}
 }
 
 // Reply posts a reply that the channel sees.
 func (c *Context) Reply(m Message) error {
-	return c.resp.Respond(context.Background(), Reply{Message: m})
+	return c.resp.Respond(c.context(), Reply{Message: m})
 }
 
 // Private posts a reply only the sender sees.
 func (c *Context) Private(m Message) error {
-	return c.resp.Respond(context.Background(), Reply{Message: m, Private: true})
+	return c.resp.Respond(c.context(), Reply{Message: m, Private: true})
+}
+
+func (c *Context) context() context.Context {
+	if c.ctx == nil {
+		return context.Background()
+	}
+	return c.ctx
 }
 
 // Replyf replies with formatted text the channel sees.
@@ -88,6 +102,9 @@ type Authorizer interface {
 // Claimer claims idempotency keys; the first claim of a key wins.
 type Claimer interface {
 	Claim(ctx context.Context, key string, ttl time.Duration) (bool, error)
+	// Release forgets a claim so that a later retry can run (used when the
+	// work behind a claim failed).
+	Release(ctx context.Context, key string) error
 }
 
 // Router maps command text to command definitions and runs them through the
@@ -241,8 +258,13 @@ func (r *Router) Handle(ctx context.Context, req Request, resp Responder) error 
 	}
 	cmd, args, err := r.Resolve(req.Text)
 	if err == nil {
-		c := &Context{Request: req, Command: cmd, Args: args, resp: resp}
-		err = r.chain(cmd)(ctx, c)
+		err = r.chain(cmd)(ctx, NewContext(ctx, req, cmd, args, resp))
+	}
+	if code := codeOf(err); (code == EUnavailable || code == EInternal) && r.dedup != nil && req.ID != "" {
+		// Nothing (or not all) was done: let the platform's retry run it.
+		if rerr := r.dedup.Release(ctx, "request:"+req.ID); rerr != nil {
+			log.Warn("cannot release the request's de-duplication key", "err", rerr)
+		}
 	}
 	path := "?"
 	if cmd != nil {

@@ -2,6 +2,7 @@ package bot_test
 
 import (
 	"context"
+	"errors"
 	"io"
 	"log/slog"
 	"strings"
@@ -33,6 +34,13 @@ func (c *claims) Claim(_ context.Context, key string, _ time.Duration) (bool, er
 	}
 	c.seen[key] = true
 	return true, nil
+}
+
+func (c *claims) Release(_ context.Context, key string) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	delete(c.seen, key)
+	return nil
 }
 
 type denyAll struct{}
@@ -151,4 +159,27 @@ func FuzzResolve(f *testing.F) {
 		}
 		_ = args.Text(0)
 	})
+}
+
+func TestRouterLetsARetryRunWhenADependencyWasDown(t *testing.T) {
+	calls := 0
+	r := bot.NewRouter(slog.New(slog.NewTextHandler(io.Discard, nil)), nil, &claims{seen: map[string]bool{}})
+	r.Register(bot.Command{Group: "decision", Handler: func(context.Context, *bot.Context) error {
+		calls++
+		if calls == 1 {
+			return bot.Unavailable("database", errors.New("connection refused"))
+		}
+		return nil
+	}})
+	var replies bottest.Replies
+	req := bot.Request{ID: "slack:cmd:1", User: "sam", Text: "/decision ship it"}
+	_ = r.Handle(context.Background(), req, &replies)
+	if !strings.Contains(replies.Text(), "database is unavailable right now") {
+		t.Fatalf("reply = %q", replies.Text())
+	}
+	_ = r.Handle(context.Background(), req, &replies)
+	_ = r.Handle(context.Background(), req, &replies)
+	if calls != 2 {
+		t.Fatalf("handler ran %d times, want 2 (the failed attempt and one retry)", calls)
+	}
 }

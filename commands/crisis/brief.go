@@ -88,9 +88,15 @@ func (h *handlers) approversText(ctx context.Context, roles []string, brand stri
 	return strings.Join(parts, ", "), nil
 }
 
-func decode(t bot.Timer, v any) error {
-	if err := json.Unmarshal([]byte(t.Payload), v); err != nil {
-		return fmt.Errorf("decode timer %s payload: %w", t.Key, err)
+// timerCrisis loads the crisis a timer is about; open is false once it is
+// resolved, when the timer has nothing left to do.
+func (h *handlers) timerCrisis(ctx context.Context, t bot.Timer) (cr store.Crisis, open bool, err error) {
+	var ref crisisRef
+	if err := json.Unmarshal([]byte(t.Payload), &ref); err != nil {
+		return cr, false, fmt.Errorf("decode timer %s payload: %w", t.Key, err)
 	}
-	return nil
+	if cr, err = h.crises.Crisis(ctx, ref.CrisisID); err != nil {
+		return cr, false, fmt.Errorf("load crisis %d: %w", ref.CrisisID, err)
+	}
+	return cr, cr.Status == store.CrisisOpen, nil
 }

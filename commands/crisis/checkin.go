@@ -12,16 +12,9 @@ import (
 // checkIn is the durable timer that reminds the room at the severity's
 // cadence and names who has not posted a status since the last check-in.
 func (h *handlers) checkIn(ctx context.Context, t bot.Timer) error {
-	var ref crisisRef
-	if err := decode(t, &ref); err != nil {
+	cr, open, err := h.timerCrisis(ctx, t)
+	if err != nil || !open || cr.RoomID == "" {
 		return err
-	}
-	cr, err := h.crises.Crisis(ctx, ref.CrisisID)
-	if err != nil {
-		return fmt.Errorf("load crisis %d: %w", ref.CrisisID, err)
-	}
-	if cr.Status != store.CrisisOpen || cr.RoomID == "" {
-		return nil
 	}
 	since := cr.OpenedAt
 	if !cr.LastCheckInAt.IsZero() {

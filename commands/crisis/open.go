@@ -200,16 +200,9 @@ func stepDone(steps []store.CrisisStep, name string) bool {
 
 // resume is the durable timer that finishes an opening left half-way.
 func (h *handlers) resume(ctx context.Context, t bot.Timer) error {
-	var ref crisisRef
-	if err := decode(t, &ref); err != nil {
+	cr, open, err := h.timerCrisis(ctx, t)
+	if err != nil || !open {
 		return err
-	}
-	cr, err := h.crises.Crisis(ctx, ref.CrisisID)
-	if err != nil {
-		return fmt.Errorf("load crisis %d: %w", ref.CrisisID, err)
-	}
-	if cr.Status != store.CrisisOpen {
-		return nil
 	}
 	cr, left, err := h.assemble(ctx, cr)
 	if err != nil {

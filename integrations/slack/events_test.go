@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/interlock-coe/interlock/bot"
+	"github.com/interlock-coe/interlock/store/memory"
 )
 
 func eventBody(eventID, event string) string {
@@ -19,7 +20,7 @@ func eventBody(eventID, event string) string {
 
 func TestRetriedEventIsDispatchedOnce(t *testing.T) {
 	f := newFakeSlack(t)
-	router := bot.NewRouter(slog.New(slog.NewTextHandler(io.Discard, nil)), nil, &claimer{})
+	router := bot.NewRouter(slog.New(slog.NewTextHandler(io.Discard, nil)), nil, memory.New(bot.SystemClock{}))
 	var runs atomic.Int32
 	var seen atomic.Value
 	router.Register(bot.Command{Group: "crisis", Name: "status", Args: "<update…>", MinWords: 1,

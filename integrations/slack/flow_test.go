@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/interlock-coe/interlock/bot"
+	"github.com/interlock-coe/interlock/store/memory"
 )
 
 // drill is a stand-in for /crisis open: it does through bot.Chat what
@@ -108,7 +109,7 @@ func postsTo(f *fakeSlack, channel string) []apiCall {
 func TestCrisisLikeFlowAndButtonClick(t *testing.T) {
 	f := newFakeSlack(t)
 	hooks := newHookServer(t)
-	router := bot.NewRouter(slog.New(slog.NewTextHandler(io.Discard, nil)), nil, &claimer{})
+	router := bot.NewRouter(slog.New(slog.NewTextHandler(io.Discard, nil)), nil, memory.New(bot.SystemClock{}))
 	d := &drill{}
 	d.register(router)
 	a, clock, _ := testAdapter(t, f, router)

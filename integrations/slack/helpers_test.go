@@ -242,24 +242,6 @@ func (h *hookServer) received() []obj {
 	return append([]obj(nil), h.msgs...)
 }
 
-// claimer is an in-process bot.Claimer: the first claim of a key wins.
-type claimer struct {
-	mu   sync.Mutex
-	seen map[string]bool
-}
-
-func (c *claimer) Claim(_ context.Context, key string, _ time.Duration) (bool, error) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.seen == nil {
-		c.seen = map[string]bool{}
-	}
-	if c.seen[key] {
-		return false, nil
-	}
-	c.seen[key] = true
-	return true, nil
-}
 
 // recorder is a Dispatcher that records requests and answers each with a
 // private and a public reply.
