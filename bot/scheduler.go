@@ -36,7 +36,12 @@ type Scheduler struct {
 	// for that same key: a timer that re-arms itself must not move the row
 	// that is about to be marked fired.
 	firing map[string]*rearm
+	// pruned is when fired timers were last deleted.
+	pruned time.Time
 }
+
+// keepFired is how long fired timers stay in the store, for inspection.
+const keepFired = 7 * 24 * time.Hour
 
 type rearm struct {
 	timer *Timer // schedule this after the firing completes; nil = nothing
@@ -122,6 +127,7 @@ func (s *Scheduler) FireDue(ctx context.Context) (int, error) {
 			fired++
 		}
 		if len(timers) < s.batch {
+			s.prune(ctx, now)
 			return fired, nil
 		}
 	}
@@ -155,6 +161,17 @@ func (s *Scheduler) fire(ctx context.Context, t Timer, now time.Time) {
 	log.Warn("timer failed; will retry", "err", err, "retry_in", delay)
 	if rerr := s.store.RetryTimer(ctx, t.ID, s.clock.Now().Add(delay), err.Error()); rerr != nil {
 		log.Error("cannot reschedule failed timer; it will fire again after its lease", "err", rerr)
+	}
+}
+
+// prune deletes long-fired timers about once an hour.
+func (s *Scheduler) prune(ctx context.Context, now time.Time) {
+	if now.Sub(s.pruned) < time.Hour {
+		return
+	}
+	s.pruned = now
+	if _, err := s.store.PruneTimers(ctx, now.Add(-keepFired)); err != nil {
+		s.log.Warn("pruning fired timers failed", "err", err)
 	}
 }
 

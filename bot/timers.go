@@ -33,4 +33,7 @@ type TimerStore interface {
 	RetryTimer(ctx context.Context, id int64, next time.Time, reason string) error
 	// NextTimerDue returns the earliest due time of a pending timer.
 	NextTimerDue(ctx context.Context) (time.Time, bool, error)
+	// PruneTimers deletes timers that fired before before, so the table
+	// holds pending work and recent history only.
+	PruneTimers(ctx context.Context, before time.Time) (int64, error)
 }

@@ -58,7 +58,11 @@ func (h *handlers) open(ctx context.Context, c *bot.Context) error {
 		return fmt.Errorf("create crisis: %w", err)
 	}
 	if !created {
-		return c.Replyf("Crisis %s %q is already open (%s) in #%s — join the room there.", bot.FormatID(cr.ID), cr.Title, cr.Severity, cr.RoomName)
+		where := "in #" + cr.RoomName + " — join the room there"
+		if cr.RoomName == "" {
+			where = "and its room is still being created — see /crisis list"
+		}
+		return c.Replyf("Crisis %s %q is already open (%s) %s.", bot.FormatID(cr.ID), cr.Title, cr.Severity, where)
 	}
 	if err := h.Scheduler.Schedule(ctx, timerResume, resumeKey(cr.ID), now.Add(resumeDelay), crisisRef{cr.ID}); err != nil {
 		return fmt.Errorf("schedule resume of crisis %d: %w", cr.ID, err)

@@ -143,6 +143,19 @@ func (s *Store) NextTimerDue(ctx context.Context) (next time.Time, ok bool, err 
 	return next, ok, nil
 }
 
+// PruneTimers deletes the timers that fired before before and returns how
+// many went.
+func (s *Store) PruneTimers(ctx context.Context, before time.Time) (n int64, err error) {
+	err = s.inTx(ctx, func(q *querier) error {
+		n, err = q.exec(ctx, `DELETE FROM timers WHERE fired_at IS NOT NULL AND fired_at < ?`, before)
+		return err
+	})
+	if err != nil {
+		return 0, fmt.Errorf("prune timers: %w", err)
+	}
+	return n, nil
+}
+
 func scanTimer(r Rows) (t bot.Timer, err error) {
 	err = r.Scan(&t.ID, &t.Kind, &t.Key, &t.Due, &t.Payload, &t.Attempts)
 	return t, err

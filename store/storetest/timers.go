@@ -22,6 +22,7 @@ func timerTests() []test {
 		{"TimerRescheduledWhileClaimed", testTimerRescheduledWhileClaimed},
 		{"TimerCancelledWhileClaimed", testTimerCancelledWhileClaimed},
 		{"TimerConcurrentClaims", testTimerConcurrentClaims},
+		{"TimerPrune", testTimerPrune},
 	}
 }
 
@@ -261,4 +262,21 @@ func testTimerConcurrentClaims(t *testing.T, s store.Store) {
 			t.Errorf("timer %d claimed %d times", id, n)
 		}
 	}
+}
+
+func testTimerPrune(t *testing.T, s store.Store) {
+	at := base()
+	schedule(t, s, "old", at)
+	schedule(t, s, "pending", at.Add(48*time.Hour))
+	got := claim(t, s, at, 10)
+	if err := s.CompleteTimer(t.Context(), got[0].ID, at); err != nil {
+		t.Fatal(err)
+	}
+	if n := must(s.PruneTimers(t.Context(), at))(t); n != 0 {
+		t.Errorf("pruned %d timers fired at the cut-off, want 0", n)
+	}
+	if n := must(s.PruneTimers(t.Context(), at.Add(time.Hour)))(t); n != 1 {
+		t.Errorf("pruned %d timers, want the fired one", n)
+	}
+	checkNext(t, s, at.Add(48*time.Hour))
 }
