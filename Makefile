@@ -3,7 +3,7 @@ VERSION  ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev
 LDFLAGS  := -s -w -X main.version=$(VERSION)
 FUZZTIME ?= 10s
 
-.PHONY: run build test vet services fuzz bench clean
+.PHONY: run build test vet services fuzz bench clean test-faults
 
 ## run: try Interlock in the terminal (shell adapter, embedded store)
 run:
@@ -21,6 +21,11 @@ vet:
 	@test -z "$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go'))" || { gofmt -l .; echo 'gofmt needed'; exit 1; }
 	$(GO) vet ./...
 
+## test-faults: two real replicas on a throwaway PostgreSQL and Redis, under SIGKILL, database and Redis outages
+test-faults: services
+	$(GO) vet -tags faults ./cmd/interlock/
+	$(GO) test -tags faults -race -count=1 -timeout 20m ./cmd/interlock/
+
 ## services: make sure PostgreSQL and Redis answer (starts or installs them if needed)
 services:
 	@./scripts/services.sh
@@ -31,7 +36,7 @@ fuzz:
 
 ## bench: benchmarks (not part of test); writes bench/results.json
 bench: services
-	$(GO) test -run '^$$' -bench . -benchmem ./...
+	$(GO) run ./bench/cmd/interlock-bench -out bench/results.json
 
 clean:
 	rm -rf bin data

@@ -57,6 +57,14 @@ type resources struct {
 	mu       sync.Mutex
 	dbs      []string
 	prefixes []string
+	cleanups []func()
+}
+
+// cleanup runs f on Close.
+func (r *resources) cleanup(f func()) {
+	r.mu.Lock()
+	r.cleanups = append(r.cleanups, f)
+	r.mu.Unlock()
 }
 
 func newResources(opts Options) *resources { return &resources{opts: opts} }
@@ -114,6 +122,9 @@ func (r *resources) Close() error {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	var errs []error
+	for _, f := range r.cleanups {
+		f()
+	}
 	if len(r.dbs) > 0 {
 		errs = append(errs, r.dropDatabases(ctx))
 	}

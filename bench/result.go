@@ -18,10 +18,12 @@ type Report struct {
 
 // Machine describes where the figures were measured.
 type Machine struct {
-	CPUs      int    `json:"cpus"`
-	GoVersion string `json:"go_version"`
-	OS        string `json:"os"`
-	Arch      string `json:"arch"`
+	CPUs       int     `json:"cpus"`
+	GoVersion  string  `json:"go_version"`
+	OS         string  `json:"os"`
+	Arch       string  `json:"arch"`
+	LoadBefore float64 `json:"load_average_before"` // 1-minute load average when the run started
+	LoadAfter  float64 `json:"load_average_after"`
 }
 
 // Scenario is what one benchmark measured: a table of figures, the targets
@@ -177,9 +179,21 @@ func (t Table) cell(i int, v any) string {
 	}
 }
 
+// PrintHeader says where and under what load the figures were measured.
+func (r Report) PrintHeader(w io.Writer) {
+	m := r.Machine
+	fmt.Fprintf(w, "Interlock benchmarks — %d CPUs, %s %s/%s, load average %.2f at start\n", m.CPUs, m.GoVersion, m.OS, m.Arch, m.LoadBefore)
+	if m.LoadBefore > busyLoad {
+		fmt.Fprintf(w, "WARNING: the machine is busy (load %.2f): other work skews every figure below\n", m.LoadBefore)
+	}
+}
+
+// busyLoad is the load average above which other work skews the figures.
+const busyLoad = 1.0
+
 // PrintTargets writes every scenario's targets as one summary table.
 func (r Report) PrintTargets(w io.Writer) {
-	fmt.Fprintln(w, "\n== Targets")
+	fmt.Fprintf(w, "\n== Targets (load average %.2f at start, %.2f at end)\n", r.Machine.LoadBefore, r.Machine.LoadAfter)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "   scenario\ttarget\twant\tgot\tverdict")
 	met, all := 0, 0

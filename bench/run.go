@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"os/exec"
 	"time"
 )
@@ -23,7 +24,7 @@ func scenarios() []scenario {
 		{"ack", RunAck},
 		{"crisis", RunCrisis},
 		{"listening", RunListening},
-		{"timers", func(ctx context.Context, opts Options) Scenario { return isolated(ctx, opts, "timers") }},
+		{"timers", RunTimers},
 		{"footprint", RunFootprint},
 	}
 }
@@ -37,10 +38,14 @@ func ScenarioNames() []string {
 	return names
 }
 
-// Run runs the named scenarios in order, handing each result to each as
-// it completes.
-func Run(ctx context.Context, opts Options, names []string, each func(Scenario)) Report {
+// Run runs the named scenarios in order, printing each to w as it
+// completes (nothing when w is nil), then the targets.
+func Run(ctx context.Context, opts Options, names []string, w io.Writer) Report {
+	if w == nil {
+		w = io.Discard
+	}
 	r := Report{Started: time.Now(), Machine: ThisMachine()}
+	r.PrintHeader(w)
 	for _, s := range scenarios() {
 		if !contains(names, s.name) || ctx.Err() != nil {
 			continue
@@ -48,20 +53,22 @@ func Run(ctx context.Context, opts Options, names []string, each func(Scenario))
 		start := time.Now()
 		sc := s.run(ctx, opts)
 		sc.Seconds = time.Since(start).Seconds()
-		if each != nil {
-			each(sc)
-		}
+		sc.Print(w)
 		r.Scenarios = append(r.Scenarios, sc)
 	}
+	r.Machine.LoadAfter = loadAverage()
 	r.Duration = time.Since(r.Started).Round(time.Second).String()
+	r.PrintTargets(w)
 	return r
 }
 
 // RunChild runs a scenario that Run runs in a process of its own.
 func RunChild(ctx context.Context, name string, opts Options) Scenario {
 	switch name {
-	case "timers":
-		return RunTimers(ctx, opts)
+	case "timers-postgres":
+		return RunTimersOn(ctx, opts, "postgres")
+	case "timers-embedded":
+		return RunTimersOn(ctx, opts, "embedded")
 	}
 	return Scenario{Name: name, Error: fmt.Sprintf("no isolated scenario %q", name)}
 }

@@ -2,6 +2,7 @@ package bot
 
 import (
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -187,23 +188,29 @@ func ValidHandle(h string) bool {
 // Mention formats a person handle for messages.
 func Mention(handle string) string { return "@" + handle }
 
+// maxDuration bounds typed durations: nothing in Interlock is scheduled
+// further ahead, and it keeps arithmetic on them far from overflow.
+const maxDuration = 10 * 365 * 24 * time.Hour
+
 // ParseDuration reads durations people type: Go durations ("90m", "1h30m")
-// plus days and weeks ("2d", "1w").
+// plus days and weeks ("2d", "1w"), positive and at most ten years.
 func ParseDuration(s string) (time.Duration, error) {
 	s = strings.TrimSpace(strings.ToLower(s))
-	if n, ok := strings.CutSuffix(s, "d"); ok {
-		if v, err := strconv.ParseFloat(n, 64); err == nil && v > 0 {
-			return time.Duration(v * float64(24*time.Hour)), nil
+	bad := Errorf(EInvalid, "%q is not a duration (like 30m, 4h, 2d)", s)
+	for suffix, unit := range map[string]time.Duration{"d": 24 * time.Hour, "w": 7 * 24 * time.Hour} {
+		n, ok := strings.CutSuffix(s, suffix)
+		if !ok {
+			continue
 		}
-	}
-	if n, ok := strings.CutSuffix(s, "w"); ok {
-		if v, err := strconv.ParseFloat(n, 64); err == nil && v > 0 {
-			return time.Duration(v * float64(7*24*time.Hour)), nil
+		v, err := strconv.ParseFloat(n, 64)
+		if err != nil || !(v > 0 && v <= float64(maxDuration/unit)) { // also refuses NaN
+			return 0, bad
 		}
+		return time.Duration(v * float64(unit)), nil
 	}
 	d, err := time.ParseDuration(s)
-	if err != nil || d <= 0 {
-		return 0, Errorf(EInvalid, "%q is not a duration (like 30m, 4h, 2d)", s)
+	if err != nil || d <= 0 || d > maxDuration {
+		return 0, bad
 	}
 	return d, nil
 }
@@ -211,6 +218,9 @@ func ParseDuration(s string) (time.Duration, error) {
 // FormatDuration shows a duration compactly: "45s", "12m", "2h05m", "3d4h".
 func FormatDuration(d time.Duration) string {
 	if d < 0 {
+		if d == math.MinInt64 { // -d would overflow back to itself
+			d++
+		}
 		return "-" + FormatDuration(-d)
 	}
 	switch {

@@ -1,7 +1,9 @@
 package bot
 
 import (
+	"math"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 )
@@ -46,8 +48,13 @@ func TestParseHelpers(t *testing.T) {
 			t.Errorf("ParseDuration(%q) = %v, %v", in, got, err)
 		}
 	}
-	if _, err := ParseDuration("soon"); err == nil {
-		t.Error("ParseDuration(soon) should fail")
+	for _, bad := range []string{"soon", "infd", "1e10d", "NaNd", "-2d", "0h", "99999h", "1e300w", "d", ""} {
+		if _, err := ParseDuration(bad); ErrorCode(err) != EInvalid {
+			t.Errorf("ParseDuration(%q) error = %v, want invalid", bad, err)
+		}
+	}
+	if got := FormatDuration(math.MinInt64); !strings.HasPrefix(got, "-") {
+		t.Errorf("FormatDuration(min) = %q", got)
 	}
 	if got := FormatDuration(125 * time.Minute); got != "2h05m" {
 		t.Errorf("FormatDuration = %q", got)
@@ -75,4 +82,17 @@ func containsQuote(s string) bool {
 		}
 	}
 	return false
+}
+
+func FuzzParseDuration(f *testing.F) {
+	for _, s := range []string{"30m", "2d", "1w", "infd", "1e10d", "-1h"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		d, err := ParseDuration(s)
+		if err == nil && (d <= 0 || d > maxDuration) {
+			t.Fatalf("ParseDuration(%q) = %v", s, d)
+		}
+		_ = FormatDuration(d)
+	})
 }

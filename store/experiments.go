@@ -49,7 +49,7 @@ type Arm struct {
 type ExperimentResult struct {
 	A, B    Arm
 	Lift    float64 // relative lift of B over A (0.375 = +37.5%); NaN when A's rate is 0
-	PValue  float64 // two-sided, pooled two-proportion z-test
+	PValue  float64 // two-sided: pooled two-proportion z-test, or Fisher's exact test for small counts
 	Winner  string  // "a", "b", or "" when no variant won at 95%
 	Verdict string  // the plain-language verdict shown to people
 	Notes   string

@@ -73,17 +73,17 @@ func writeConfig(t *testing.T) string {
 	return path
 }
 
-// start starts one more replica.
-func (g *rig) start(name string) *replica {
-	g.t.Helper()
-	r := startReplica(g.t, g.bin, name, g.env)
+// start starts one more replica, which runs until the whole test ends.
+func (g *rig) start(t *testing.T, name string) *replica {
+	t.Helper()
+	r := startReplica(t, g.t, g.bin, name, g.env)
 	g.replicas = append(g.replicas, r)
 	return r
 }
 
 func TestFaults(t *testing.T) {
 	g := newRig(t)
-	g.a, g.b = g.start("A"), g.start("B")
+	g.a, g.b = g.start(t, "A"), g.start(t, "B")
 	t.Cleanup(func() {
 		if t.Failed() {
 			for _, r := range g.replicas {
@@ -163,7 +163,7 @@ func (g *rig) resolveCrisis(t *testing.T, r *replica, room string) {
 	t.Helper()
 	g.cmds.send(t, r, "alex", room, "/crisis", "resolve Drill over")
 	eventually(t, 30*time.Second, "resolution posted in "+room, func() error {
-		if len(g.slack.posts(room, "resolved")) == 0 {
+		if len(g.slack.posts(room, "✅ Crisis", "resolved")) == 0 {
 			return fmt.Errorf("no resolution in %s yet", room)
 		}
 		return nil

@@ -21,7 +21,7 @@ func newMux(cfg *config.Config, a *app.App, f app.Features, m *web.Metrics, extr
 	mux := http.NewServeMux()
 	checks := append([]web.Check{
 		{Name: "database", Required: true, Ping: a.Store.Ping},
-		{Name: "coordination", Ping: a.Coord.Ping},
+		{Name: "coordination", Degraded: "degraded: single-replica guarantees", Ping: a.Coord.Ping},
 	}, extra...)
 	web.Health(mux, checks)
 	mux.Handle("GET /metrics", m.Handler())

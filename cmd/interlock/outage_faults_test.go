@@ -25,11 +25,11 @@ func webhooks(now time.Time) map[string]string {
 }
 
 func (g *rig) postgresDown(t *testing.T) {
-	g.pg.stop()
+	g.pg.stop(t)
 	running := true
 	defer func() {
 		if running {
-			g.pg.start()
+			g.pg.start(t)
 		}
 	}()
 
@@ -58,7 +58,7 @@ func (g *rig) postgresDown(t *testing.T) {
 		t.Errorf("`interlock health` passed with PostgreSQL down: %s", out)
 	}
 
-	g.pg.start()
+	g.pg.start(t)
 	running = false
 	for _, r := range []*replica{g.a, g.b} {
 		eventually(t, 60*time.Second, "replica "+r.name+" ready again", func() error { return g.ready(r) })
@@ -68,7 +68,7 @@ func (g *rig) postgresDown(t *testing.T) {
 	}
 	g.cmds.send(t, g.a, "alex", workspace["social-team"], "/decision", "Resume paid social after the outage")
 	eventually(t, 30*time.Second, "/decision after recovery", func() error {
-		if len(g.slack.posts(workspace["social-team"], "recorded by @alex: Resume paid social")) != 1 {
+		if len(g.slack.posts(workspace["social-team"], "recorded", "Resume paid social")) != 1 {
 			return fmt.Errorf("no confirmation yet")
 		}
 		return nil
@@ -79,7 +79,7 @@ func (g *rig) postgresDown(t *testing.T) {
 		}
 	}
 	var refused int
-	g.pg.query(`SELECT count(*) FROM decisions WHERE text LIKE 'Pause paid social%'`, nil, &refused)
+	g.pg.query(t, `SELECT count(*) FROM decisions WHERE text LIKE 'Pause paid social%'`, nil, &refused)
 	if refused != 0 {
 		t.Errorf("the refused /decision was stored %d times", refused)
 	}
@@ -92,7 +92,7 @@ func (g *rig) redisDown(t *testing.T) {
 	g.redis.stop()
 	defer func() {
 		if g.redis.proc == nil {
-			g.redis.start()
+			g.redis.start(t)
 		}
 	}()
 	for _, r := range []*replica{g.a, g.b} {
@@ -106,6 +106,8 @@ func (g *rig) redisDown(t *testing.T) {
 	}
 	// Without the job lock both replicas poll; the store's claim alone
 	// keeps each check-in to one post.
+	firedA := metric(t, g.a, "interlock_timers_fired_total", `kind="crisis.checkin"`)
+	firedB := metric(t, g.b, "interlock_timers_fired_total", `kind="crisis.checkin"`)
 	room := g.openCrisis(t, g.b, "sev4", "Faults redis drill", "redis-drill")
 	eventually(t, 60*time.Second, "check-ins without Redis", func() error {
 		if n := len(g.slack.posts(room, "Check-in for crisis")); n < 3 {
@@ -113,18 +115,21 @@ func (g *rig) redisDown(t *testing.T) {
 		}
 		return nil
 	})
-	g.checkInsSpaced(t, room)
+	posts := g.checkInsSpaced(t, room)
+	t.Logf("check-ins without Redis: %d posted; fired by A %v times, by B %v times", len(posts),
+		metric(t, g.a, "interlock_timers_fired_total", `kind="crisis.checkin"`)-firedA,
+		metric(t, g.b, "interlock_timers_fired_total", `kind="crisis.checkin"`)-firedB)
 	g.resolveCrisis(t, g.a, room)
 
-	g.redis.start()
+	g.redis.start(t)
 	for _, r := range []*replica{g.a, g.b} {
 		eventually(t, 30*time.Second, "replica "+r.name+" ready with Redis back", func() error { return g.ready(r) })
 	}
 }
 
 func (g *rig) slackFaultsRetried(t *testing.T) {
-	g.slack.failPosts(2, 2)
 	text := "Retry drill decision"
+	g.slack.failPosts(workspace["general"], 2, 2)
 	g.cmds.send(t, g.b, "alex", workspace["general"], "/decision", text)
 	eventually(t, 60*time.Second, "the reply delivered despite 429s and 503s", func() error {
 		if len(g.slack.posts(workspace["general"], text)) != 1 {
@@ -159,7 +164,7 @@ func (g *rig) badRequestsRefused(t *testing.T) {
 		t.Errorf("a webhook with a wrong token answered %d, want 401", status)
 	}
 	var n int
-	g.pg.query(`SELECT count(*) FROM decisions WHERE text LIKE '%Forged%' OR text LIKE '%Tampered%'`, nil, &n)
+	g.pg.query(t, `SELECT count(*) FROM decisions WHERE text LIKE '%Forged%' OR text LIKE '%Tampered%'`, nil, &n)
 	if n != 0 {
 		t.Errorf("refused commands stored %d decisions", n)
 	}

@@ -57,7 +57,7 @@ func slackPlatform(cfg *config.Config, a *app.App, log *slog.Logger) (*platform,
 	p := &platform{
 		name: "slack", chat: sl, shutdown: sl.Shutdown,
 		people: app.Directory{Config: cfg, Prefixes: []string{"slack-"}},
-		check:  &web.Check{Name: "slack", Ping: sl.Ping},
+		check:  &web.Check{Name: "slack", Degraded: "degraded: Slack calls are retried with backoff", Ping: sl.Ping},
 	}
 	if env.SlackSigningSecret != "" {
 		p.routes = sl.Routes
@@ -81,6 +81,7 @@ func discordPlatform(cfg *config.Config, a *app.App, log *slog.Logger) (*platfor
 	p := &platform{
 		name: "discord", chat: dc, shutdown: dc.Shutdown,
 		people: app.Directory{Config: cfg, Prefixes: []string{"discord-"}},
+		check:  &web.Check{Name: "discord", Ping: dc.Ping},
 		routes: dc.Routes,
 	}
 	p.run = func(ctx context.Context) error {

@@ -39,7 +39,6 @@ func buildBinary(t *testing.T) string {
 
 // replica is one `interlock serve` process.
 type replica struct {
-	t    *testing.T
 	name string
 	cmd  *exec.Cmd
 	base string // http://127.0.0.1:port
@@ -69,10 +68,10 @@ func (b *syncBuffer) String() string {
 var servingLine = regexp.MustCompile(`serving on (\S+) \(platform: (\w+)\)`)
 
 // startReplica starts `interlock serve` with env on a free port and waits
-// until it serves. It is killed when the test ends.
-func startReplica(t *testing.T, bin, name string, env []string) *replica {
+// until it serves. It is killed when owner (t or a parent of t) ends.
+func startReplica(t, owner *testing.T, bin, name string, env []string) *replica {
 	t.Helper()
-	r := &replica{t: t, name: name, log: &syncBuffer{}, done: make(chan struct{})}
+	r := &replica{name: name, log: &syncBuffer{}, done: make(chan struct{})}
 	r.cmd = exec.Command(bin, "serve")
 	r.cmd.Env = append(baseEnv(), env...)
 	r.cmd.Env = append(r.cmd.Env, "INTERLOCK_HTTP_ADDR=127.0.0.1:0")
@@ -85,7 +84,7 @@ func startReplica(t *testing.T, bin, name string, env []string) *replica {
 	if err := r.cmd.Start(); err != nil {
 		t.Fatalf("start replica %s: %v", name, err)
 	}
-	t.Cleanup(r.kill)
+	owner.Cleanup(r.kill)
 	bound := make(chan string, 1)
 	go r.readStdout(stdout, bound)
 	go func() {
@@ -152,16 +151,16 @@ func (r *replica) kill() {
 
 // terminate sends SIGTERM and returns how the process exited and how long
 // it took, or fails the test if it is still running after within.
-func (r *replica) terminate(within time.Duration) (int, time.Duration) {
-	r.t.Helper()
+func (r *replica) terminate(t *testing.T, within time.Duration) (int, time.Duration) {
+	t.Helper()
 	start := time.Now()
 	if err := r.cmd.Process.Signal(syscall.SIGTERM); err != nil {
-		r.t.Fatalf("SIGTERM %s: %v", r.name, err)
+		t.Fatalf("SIGTERM %s: %v", r.name, err)
 	}
 	select {
 	case <-r.done:
 	case <-time.After(within):
-		r.t.Fatalf("replica %s still running %s after SIGTERM:\n%s", r.name, within, r.log)
+		t.Fatalf("replica %s still running %s after SIGTERM:\n%s", r.name, within, r.log)
 	}
 	took := time.Since(start)
 	var exit *exec.ExitError
@@ -169,7 +168,7 @@ func (r *replica) terminate(within time.Duration) (int, time.Duration) {
 		return exit.ExitCode(), took
 	}
 	if r.err != nil {
-		r.t.Fatalf("wait for %s: %v", r.name, r.err)
+		t.Fatalf("wait for %s: %v", r.name, r.err)
 	}
 	return 0, took
 }
@@ -202,20 +201,7 @@ func (r *replica) hook(path, body string) (int, string, error) {
 	return resp.StatusCode, string(out), nil
 }
 
-// dumpOnFailure logs the replicas' output when the test failed.
-func dumpOnFailure(t *testing.T, rs ...*replica) {
-	t.Cleanup(func() {
-		if !t.Failed() {
-			return
-		}
-		for _, r := range rs {
-			if r != nil {
-				t.Logf("--- log of replica %s ---\n%s", r.name, tail(r.log.String(), 200))
-			}
-		}
-	})
-}
-
+// tail is the last lines of s.
 func tail(s string, lines int) string {
 	all := strings.Split(s, "\n")
 	if len(all) > lines {

@@ -69,14 +69,14 @@ func (g *rig) webhookMakesOneAlert(t *testing.T) {
 	// Done when the outbox is empty: the card and the room are delivered.
 	eventually(t, 60*time.Second, "the alert's outbox delivered", func() error {
 		var alerts, pending int
-		g.pg.query(`SELECT (SELECT count(*) FROM listening_alerts), (SELECT count(*) FROM listening_outbox WHERE delivered_at IS NULL)`, nil, &alerts, &pending)
+		g.pg.query(t, `SELECT (SELECT count(*) FROM listening_alerts), (SELECT count(*) FROM listening_outbox WHERE delivered_at IS NULL)`, nil, &alerts, &pending)
 		if alerts == 0 || pending > 0 {
 			return fmt.Errorf("%d alerts, %d deliveries pending", alerts, pending)
 		}
 		return nil
 	})
 	var alerts int
-	g.pg.query(`SELECT count(*) FROM listening_alerts`, nil, &alerts)
+	g.pg.query(t, `SELECT count(*) FROM listening_alerts`, nil, &alerts)
 	cards := g.slack.posts(workspace["social-listening"], "Listening alert")
 	rooms := g.slack.rooms("recall")
 	if alerts != 1 || len(cards) != 1 || len(rooms) != 1 {
@@ -105,7 +105,7 @@ func (g *rig) commandRunsOnce(t *testing.T) {
 		return nil
 	})
 	var n int
-	g.pg.query(`SELECT count(*) FROM decisions WHERE text LIKE 'Freeze the ad budget%'`, nil, &n)
+	g.pg.query(t, `SELECT count(*) FROM decisions WHERE text LIKE 'Freeze the ad budget%'`, nil, &n)
 	if posts := g.slack.posts(workspace["general"], "Freeze the ad budget"); n != 1 || len(posts) != 1 {
 		t.Errorf("a command delivered to both replicas made %d decisions and %d replies, want 1 and 1", n, len(posts))
 	}
@@ -119,7 +119,7 @@ func (g *rig) killedReplicaLosesNothing(t *testing.T) {
 	}
 	eventually(t, 60*time.Second, "every decision acknowledged in the room", func() error {
 		for i := 1; i <= n; i++ {
-			if len(g.slack.posts(room, fmt.Sprintf("recorded by @alex: Step %d of the kill drill", i))) != 1 {
+			if len(g.slack.posts(room, "recorded", fmt.Sprintf("Step %d of the kill drill", i))) != 1 {
 				return fmt.Errorf("step %d not acknowledged", i)
 			}
 		}
@@ -138,14 +138,14 @@ func (g *rig) killedReplicaLosesNothing(t *testing.T) {
 		return nil
 	})
 	var stored int
-	g.pg.query(`SELECT count(*) FROM decisions WHERE text LIKE 'Step % of the kill drill'`, nil, &stored)
+	g.pg.query(t, `SELECT count(*) FROM decisions WHERE text LIKE 'Step % of the kill drill'`, nil, &stored)
 	if stored != n {
 		t.Errorf("%d decisions in PostgreSQL, want %d", stored, n)
 	}
 	g.resolveCrisis(t, g.b, room)
 
 	// A replacement starts beside B (migrations under the advisory lock).
-	g.a = g.start("A2")
+	g.a = g.start(t, "A2")
 	eventually(t, 30*time.Second, "replica A2 ready", func() error { return g.ready(g.a) })
 }
 
@@ -153,7 +153,7 @@ func (g *rig) sigtermDrains(t *testing.T) {
 	for _, r := range []*replica{g.a, g.b} {
 		text := "Drain drill decision via " + r.name
 		g.cmds.send(t, r, "alex", workspace["general"], "/decision", text)
-		code, took := r.terminate(60 * time.Second)
+		code, took := r.terminate(t, 60*time.Second)
 		t.Logf("replica %s exited %d %s after SIGTERM", r.name, code, took.Round(time.Millisecond))
 		if code != 0 {
 			t.Errorf("replica %s exited %d after SIGTERM, want 0", r.name, code)
@@ -163,7 +163,7 @@ func (g *rig) sigtermDrains(t *testing.T) {
 		}
 		// Acknowledged before the signal, so finished before the exit.
 		var n int
-		g.pg.query(`SELECT count(*) FROM decisions WHERE text = $1`, []any{text}, &n)
+		g.pg.query(t, `SELECT count(*) FROM decisions WHERE text = $1`, []any{text}, &n)
 		if posts := g.slack.posts(workspace["general"], text); n != 1 || len(posts) != 1 {
 			t.Errorf("in-flight /decision on %s: %d stored, %d replies; want 1 and 1", r.name, n, len(posts))
 		}

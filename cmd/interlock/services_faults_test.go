@@ -52,7 +52,6 @@ func freePort(t *testing.T) int {
 // pgCluster is a throwaway PostgreSQL cluster of this test alone, so that
 // it can be stopped and started without disturbing other tests.
 type pgCluster struct {
-	t       *testing.T
 	bin     string // directory of initdb and pg_ctl
 	dir     string // socket directory, log and data
 	port    int
@@ -68,7 +67,7 @@ func startPostgres(t *testing.T) *pgCluster {
 	if len(bins) == 0 {
 		need(t, "PostgreSQL (/usr/lib/postgresql/*/bin)")
 	}
-	c := &pgCluster{t: t, bin: bins[len(bins)-1], port: freePort(t), runAsPG: os.Geteuid() == 0}
+	c := &pgCluster{bin: bins[len(bins)-1], port: freePort(t), runAsPG: os.Geteuid() == 0}
 	dir, err := os.MkdirTemp("", "interlock-faults-pg-")
 	if err != nil {
 		t.Fatal(err)
@@ -76,11 +75,11 @@ func startPostgres(t *testing.T) *pgCluster {
 	c.dir = dir
 	t.Cleanup(func() { os.RemoveAll(dir) })
 	if c.runAsPG {
-		c.chownToPostgres()
+		c.chownToPostgres(t)
 	}
-	c.run("initdb", "-D", c.data(), "-A", "trust", "-U", "postgres", "--no-sync")
+	c.run(t, "initdb", "-D", c.data(), "-A", "trust", "-U", "postgres", "--no-sync")
 	t.Cleanup(func() { _ = c.cmd("pg_ctl", "-D", c.data(), "-m", "immediate", "-w", "stop").Run() })
-	c.start()
+	c.start(t)
 	return c
 }
 
@@ -89,15 +88,16 @@ func pgVersion(binDir string) int {
 	return n
 }
 
-func (c *pgCluster) chownToPostgres() {
+func (c *pgCluster) chownToPostgres(t *testing.T) {
+	t.Helper()
 	u, err := user.Lookup("postgres")
 	if err != nil {
-		need(c.t, "the postgres system user")
+		need(t, "the postgres system user")
 	}
 	uid, _ := strconv.Atoi(u.Uid)
 	gid, _ := strconv.Atoi(u.Gid)
 	if err := os.Chown(c.dir, uid, gid); err != nil {
-		c.t.Fatal(err)
+		t.Fatal(err)
 	}
 }
 
@@ -117,39 +117,39 @@ func (c *pgCluster) cmd(tool string, args ...string) *exec.Cmd {
 	return exec.Command(path, args...)
 }
 
-func (c *pgCluster) run(tool string, args ...string) {
-	c.t.Helper()
+func (c *pgCluster) run(t *testing.T, tool string, args ...string) {
+	t.Helper()
 	if out, err := c.cmd(tool, args...).CombinedOutput(); err != nil {
-		c.t.Fatalf("%s %s: %v\n%s", tool, strings.Join(args, " "), err, out)
+		t.Fatalf("%s %s: %v\n%s", tool, strings.Join(args, " "), err, out)
 	}
 }
 
 // start starts the server and waits until it accepts connections.
-func (c *pgCluster) start() {
-	c.t.Helper()
+func (c *pgCluster) start(t *testing.T) {
+	t.Helper()
 	opts := fmt.Sprintf("-k %s -h 127.0.0.1 -p %d -c fsync=off -c max_connections=100", c.dir, c.port)
-	c.run("pg_ctl", "-D", c.data(), "-o", opts, "-l", filepath.Join(c.dir, "log"), "-w", "-t", "60", "start")
+	c.run(t, "pg_ctl", "-D", c.data(), "-o", opts, "-l", filepath.Join(c.dir, "log"), "-w", "-t", "60", "start")
 }
 
 // stop shuts the server down the way an operator or a failover does:
 // sessions are ended, nothing is accepted until start.
-func (c *pgCluster) stop() {
-	c.t.Helper()
-	c.run("pg_ctl", "-D", c.data(), "-m", "fast", "-w", "stop")
+func (c *pgCluster) stop(t *testing.T) {
+	t.Helper()
+	c.run(t, "pg_ctl", "-D", c.data(), "-m", "fast", "-w", "stop")
 }
 
 // query runs one query on a fresh connection and scans its single row.
-func (c *pgCluster) query(sql string, args []any, dest ...any) {
-	c.t.Helper()
+func (c *pgCluster) query(t *testing.T, sql string, args []any, dest ...any) {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	conn, err := pgx.Connect(ctx, c.URL())
 	if err != nil {
-		c.t.Fatalf("connect to the test cluster: %v", err)
+		t.Fatalf("connect to the test cluster: %v", err)
 	}
 	defer conn.Close(ctx)
 	if err := conn.QueryRow(ctx, sql, args...).Scan(dest...); err != nil {
-		c.t.Fatalf("%s: %v", sql, err)
+		t.Fatalf("%s: %v", sql, err)
 	}
 }
 
@@ -157,7 +157,6 @@ func (c *pgCluster) query(sql string, args []any, dest ...any) {
 // keys (prefix "interlock:") cannot collide with other tests', and it can
 // be stopped to show what replicas do without coordination.
 type redisServer struct {
-	t    *testing.T
 	dir  string
 	port int
 	proc *exec.Cmd
@@ -168,8 +167,8 @@ func startRedis(t *testing.T) *redisServer {
 	if _, err := exec.LookPath("redis-server"); err != nil {
 		need(t, "redis-server")
 	}
-	r := &redisServer{t: t, dir: t.TempDir(), port: freePort(t)}
-	r.start()
+	r := &redisServer{dir: t.TempDir(), port: freePort(t)}
+	r.start(t)
 	t.Cleanup(r.stop)
 	return r
 }
@@ -179,22 +178,22 @@ func (r *redisServer) URL() string {
 	return fmt.Sprintf("redis://:%s@127.0.0.1:%d/0", redisPassword, r.port)
 }
 
-func (r *redisServer) start() {
-	r.t.Helper()
+func (r *redisServer) start(t *testing.T) {
+	t.Helper()
 	r.proc = exec.Command("redis-server", "--port", strconv.Itoa(r.port), "--bind", "127.0.0.1",
 		"--save", "", "--appendonly", "no", "--dir", r.dir, "--requirepass", redisPassword,
 		"--logfile", filepath.Join(r.dir, "redis.log"))
 	r.proc.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
 	if err := r.proc.Start(); err != nil {
-		r.t.Fatalf("start redis-server: %v", err)
+		t.Fatalf("start redis-server: %v", err)
 	}
 	opts, err := goredis.ParseURL(r.URL())
 	if err != nil {
-		r.t.Fatal(err)
+		t.Fatal(err)
 	}
 	client := goredis.NewClient(opts)
 	defer client.Close()
-	eventually(r.t, 20*time.Second, "redis-server answers PING", func() error {
+	eventually(t, 20*time.Second, "redis-server answers PING", func() error {
 		return client.Ping(context.Background()).Err()
 	})
 }

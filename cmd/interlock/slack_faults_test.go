@@ -56,12 +56,13 @@ func (c apiCall) text() string { return c.form.Get("text") + "\n" + c.form.Get("
 type fakeSlack struct {
 	srv *slacktest.Server
 
-	mu    sync.Mutex
-	calls []apiCall
-	seq   int
+	mu      sync.Mutex
+	calls   []apiCall
+	seq     int
 	created []struct{ name, id string } // conversations.create, in order
-	// The next chat.postMessage calls answer 429 limited times, then 503
-	// broken times.
+	// The next chat.postMessage calls to faulty answer 429 limited times,
+	// then 503 broken times.
+	faulty          string
 	limited, broken int
 }
 
@@ -126,6 +127,7 @@ func (f *fakeSlack) handlers() map[string]func(url.Values) (int, any) {
 		},
 		"chat.postMessage": func(v url.Values) (int, any) {
 			switch {
+			case v.Get("channel") != f.faulty:
 			case f.limited > 0:
 				f.limited--
 				return http.StatusTooManyRequests, obj{"ok": false, "error": "ratelimited"}
@@ -154,12 +156,12 @@ func (f *fakeSlack) handlers() map[string]func(url.Values) (int, any) {
 	}
 }
 
-// failPosts makes the next chat.postMessage calls answer 429 limited times,
-// then 503 broken times.
-func (f *fakeSlack) failPosts(limited, broken int) {
+// failPosts makes the next chat.postMessage calls to channel answer 429
+// limited times, then 503 broken times.
+func (f *fakeSlack) failPosts(channel string, limited, broken int) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	f.limited, f.broken = limited, broken
+	f.faulty, f.limited, f.broken = channel, limited, broken
 }
 
 // callsTo returns the recorded calls of one method.

@@ -1,6 +1,7 @@
 package alerts_test
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -144,6 +145,9 @@ func TestAckStopsRepeatNotifications(t *testing.T) {
 		t.Fatalf("%d updates after the ack, want 1", len(ups))
 	}
 	contains(t, "acknowledged card", text(ups[0]), "acknowledged by @priya")
+	if acked := text(ups[0]); strings.Contains(acked, "re-notified every") || strings.Contains(acked, "/alerts ack 1") {
+		t.Errorf("the acknowledged card still promises repeats or offers Ack:\n%s", acked)
+	}
 
 	f.Advance(9 * time.Hour)
 	if n := len(f.cards()); n != 1 {
@@ -231,3 +235,19 @@ func TestBaselineSurvivesRestart(t *testing.T) {
 }
 
 func dataDir(dir string) commandstest.Option { return commandstest.WithDataDir(dir) }
+
+// TestSnoozeRefusesAnOverflowingDuration is a regression test: a duration
+// too large for time.Duration ("1e10d", "infd") came out negative on amd64,
+// slipped under the 7-day limit, and snoozed the alert into the past.
+func TestSnoozeRefusesAnOverflowingDuration(t *testing.T) {
+	f := newFixture(t)
+	f.feed("recall", steady(12)...)
+	f.feed("recall", 2400)
+	for _, d := range []string{"1e10d", "infd", "1e300w"} {
+		f.Say("/alerts snooze 1 "+d).Fails(t, bot.EInvalid, "is not a duration")
+	}
+	f.Say("/alerts snooze 1 8d").Fails(t, bot.EInvalid, "at most 7d")
+	if a := f.alert(1); a.SnoozedBy != "" || !a.SnoozedUntil.IsZero() {
+		t.Errorf("alert after refused snoozes = %+v", a)
+	}
+}

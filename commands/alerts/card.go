@@ -13,8 +13,9 @@ import (
 // maxSamples is how many sample mentions a card shows.
 const maxSamples = 3
 
-// card renders the alert as it is now. An active alert carries its buttons;
-// a resolved one says so and carries none.
+// card renders the alert as it is now. An active alert carries its buttons
+// (Ack and Snooze only until it is acknowledged); a resolved one says so and
+// carries none.
 func (l *Listener) card(a store.ListeningAlert) bot.Message {
 	m := bot.Message{
 		Title:  l.cardTitle(a),
@@ -22,13 +23,17 @@ func (l *Listener) card(a store.ListeningAlert) bot.Message {
 		Fields: l.cardFields(a),
 		Footer: fmt.Sprintf("alert %s · updated %s", bot.FormatID(a.ID), l.clock(a.UpdatedAt)),
 	}
-	if a.Status == store.AlertActive {
+	if a.Status != store.AlertActive {
+		return m
+	}
+	m.Buttons = []bot.Button{{Label: "Open crisis room", Command: l.crisisCommand(a), Style: bot.StyleDanger}}
+	if a.AckedBy == "" {
+		// Once acknowledged the alert is not re-notified, and a second
+		// acknowledgement is refused: neither is offered.
 		m.Footer += " · re-notified every " + bot.FormatDuration(l.Config.Listening.RepeatInterval) + " until acknowledged or resolved"
-		m.Buttons = []bot.Button{
-			{Label: "Open crisis room", Command: l.crisisCommand(a), Style: bot.StyleDanger},
-			{Label: "Ack", Command: fmt.Sprintf("/alerts ack %d", a.ID), Style: bot.StylePrimary},
-			{Label: "Snooze 1h", Command: fmt.Sprintf("/alerts snooze %d 1h", a.ID)},
-		}
+		m.Buttons = append(m.Buttons,
+			bot.Button{Label: "Ack", Command: fmt.Sprintf("/alerts ack %d", a.ID), Style: bot.StylePrimary},
+			bot.Button{Label: "Snooze 1h", Command: fmt.Sprintf("/alerts snooze %d 1h", a.ID)})
 	}
 	return m
 }

@@ -43,9 +43,11 @@ func (l *Listener) deliverTimer(ctx context.Context, t bot.Timer) error {
 	return nil
 }
 
-// deliver sends the alert's queued messages that nobody else holds. The
-// card is rendered from the alert as it is now, so messages queued during
-// an outage become one post or edit showing the latest state.
+// deliver sends the alert's queued messages that nobody else holds; card
+// messages wait while another deliverer holds any of the alert's messages,
+// so that the card is posted once and edited in order. The card is
+// rendered from the alert as it is now, so messages queued during an
+// outage become one post or edit showing the latest state.
 func (l *Listener) deliver(ctx context.Context, alertID int64) (busy bool, err error) {
 	queued, busy, err := l.Store.ClaimAlertDeliveries(ctx, alertID, l.Clock.Now(), deliveryLease)
 	if err != nil || len(queued) == 0 {
@@ -64,7 +66,16 @@ func (l *Listener) deliver(ctx context.Context, alertID int64) (busy bool, err e
 		}
 	}
 	var errs []error
-	if len(cards) > 0 {
+	switch {
+	case len(cards) > 0 && busy:
+		// Another deliverer is posting or editing this alert's card (the
+		// first post, perhaps, whose ref is not recorded yet): sending ours
+		// now would post a second card or overwrite a newer edit. Put them
+		// back; the delivery timer sends them once the other is done.
+		if err := l.Store.FailAlertDeliveries(ctx, ids(cards), "waiting for another deliverer of this alert"); err != nil {
+			errs = append(errs, err)
+		}
+	case len(cards) > 0:
 		errs = append(errs, l.settle(ctx, a, cards, func() (bot.MessageRef, error) { return l.sendCard(ctx, a, cards) }))
 	}
 	for _, d := range crises {

@@ -103,3 +103,38 @@ func TestUpdatesArePostedWhereChatCannotEdit(t *testing.T) {
 		t.Errorf("%d edits on a chat without edits", n)
 	}
 }
+
+// TestAnUpdateWaitsForTheCardBeingPosted is a regression test: while
+// another deliverer was posting an alert's first card (its ref not yet
+// recorded), an update delivered meanwhile posted a second card.
+func TestAnUpdateWaitsForTheCardBeingPosted(t *testing.T) {
+	f := newFixture(t)
+	f.feed("recall", steady(12)...)
+	f.Chat.FailNext("post", errors.New("platform down"))
+	f.feed("recall", 2400) // the card's post fails and stays queued
+	if n := len(f.cards()); n != 0 {
+		t.Fatalf("%d cards while the platform is down", n)
+	}
+	// Another replica takes the queued card and is posting it when the
+	// next window arrives.
+	f.Clock.Set(f.Clock.Now().Add(f.hr))
+	held, _, err := f.Store.ClaimAlertDeliveries(context.Background(), 1, f.Clock.Now(), 2*time.Minute)
+	if err != nil || len(held) != 1 || held[0].Kind != store.DeliverNotify {
+		t.Fatalf("claimed %+v (%v), want the queued card", held, err)
+	}
+	f.ingest(point("recall", f.Clock.Now(), 2600))
+	if n := len(f.cards()); n != 0 {
+		t.Fatalf("the update posted %d cards while another deliverer held the first", n)
+	}
+	// That replica dies; once its lease runs out the card goes out once,
+	// showing the latest window.
+	f.Advance(time.Hour)
+	cards := f.cards()
+	if len(cards) != 1 {
+		t.Fatalf("%d cards, want 1", len(cards))
+	}
+	contains(t, "card", text(cards[0]), "2,600 in the window")
+	if n := len(f.updates()); n != 0 {
+		t.Errorf("%d edits of a card that was posted with the latest state", n)
+	}
+}

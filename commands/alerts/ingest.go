@@ -16,8 +16,8 @@ type Receipt struct {
 	Duplicates int `json:"duplicates"` // windows stored before: nothing changed
 }
 
-// Ingest stores validated points and judges their series. It returns once
-// the points are stored, even if judging them fails: a safety timer stored
+// Ingest stores validated points, then judges their series. Only a failure
+// to store them fails the call: if judging fails, a safety timer stored
 // with the points judges them later, so nothing accepted is lost. A point
 // whose window is stored already changes nothing.
 func (l *Listener) Ingest(ctx context.Context, points []store.ListeningPoint) (Receipt, error) {

@@ -55,7 +55,8 @@ func (l *Listener) snooze(ctx context.Context, c *bot.Context) error {
 	if err != nil {
 		return err
 	}
-	if d > maxSnooze {
+	// d <= 0 guards against a duration that overflowed ("1e10d").
+	if d <= 0 || d > maxSnooze {
 		return bot.Errorf(bot.EInvalid, "snooze for at most %s", bot.FormatDuration(maxSnooze))
 	}
 	now := l.Clock.Now()

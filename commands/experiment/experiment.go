@@ -2,8 +2,9 @@
 // brand contributes to. People propose and vote on tests; each month the
 // top-voted proposal is picked (by hand or by a durable monthly timer) and
 // owned by the brand whose turn it is; results are read out with a
-// two-proportion z-test, recorded as decisions and announced, and other
-// brands replicate what won. The package is not called "test" so that it
+// two-proportion z-test (Fisher's exact test when the counts are too small
+// for it), recorded as decisions and announced, and other brands replicate
+// what won. The package is not called "test" so that it
 // never reads like Go's _test convention.
 package experiment
 

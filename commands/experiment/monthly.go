@@ -72,7 +72,9 @@ func (h *handlers) recentPicks(ctx context.Context, due time.Time) (earlier, byH
 	if err != nil {
 		return nil, nil, fmt.Errorf("list tests: %w", err)
 	}
-	previous := due.AddDate(0, -1, 0)
+	// The previous pick was at the same local time a month earlier; in UTC
+	// it is an hour off when daylight saving changed in between.
+	previous := due.In(h.location()).AddDate(0, -1, 0)
 	for i := range es {
 		e := &es[i]
 		switch {

@@ -86,7 +86,7 @@ func resultMessage(e store.Experiment, an Analysis, d store.Decision) bot.Messag
 		{Title: "A", Value: armRate(e.Result.A)},
 		{Title: "B", Value: armRate(e.Result.B)},
 		{Title: "Lift (B vs A)", Value: formatLift(an.Lift)},
-		{Title: "p-value", Value: fmt.Sprintf("%s (two-sided z-test, z = %.2f)", formatP(an.PValue), an.Z)},
+		{Title: "p-value", Value: fmt.Sprintf("%s (%s)", formatP(an.PValue), an.Method())},
 		{Title: "Verdict", Value: e.Result.Verdict},
 	}
 	if e.Result.Notes != "" {

@@ -33,7 +33,9 @@ func (h *handlers) propose(ctx context.Context, c *bot.Context) error {
 		return fmt.Errorf("propose test: %w", err)
 	}
 	if err := h.armMonthlyPick(ctx); err != nil {
-		return err
+		// The proposal is stored: failing the command now would make a retry
+		// store it twice. The next proposal arms the pick again.
+		h.Log.Warn("cannot arm the monthly test pick", "test", e.ID, "err", err)
 	}
 	return c.Reply(bot.Message{
 		Text:    fmt.Sprintf("🧪 Test %s proposed by @%s: %s%s. Vote for it with /test vote %d.", bot.FormatID(e.ID), c.User, e.Title, scope(e), e.ID),
@@ -56,6 +58,9 @@ func (h *handlers) list(ctx context.Context, c *bot.Context) error {
 	}
 	if status == "" {
 		es = slices.DeleteFunc(es, func(e store.Experiment) bool { return e.Status == store.ExperimentDropped })
+	}
+	if len(es) == 0 && status != "" && status != "all" {
+		return c.Privatef("No %s tests. See every test with /test list --status all.", status)
 	}
 	if len(es) == 0 {
 		return c.Privatef("No tests yet. Propose one with /test propose <title…>.")

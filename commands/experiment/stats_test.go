@@ -42,6 +42,21 @@ func TestAnalyze(t *testing.T) {
 			name: "all successes", a: store.Arm{Successes: 10, Trials: 10}, b: store.Arm{Successes: 20, Trials: 20},
 			lift: 0, pMin: 1, pMax: 1, verdict: "identically",
 		},
+		// Small counts: the z-test would call these (p ≈ 0.014 and 0.019);
+		// Fisher's exact test does not (p = 2/20 and 10582/184756).
+		{
+			name: "three trials each", a: store.Arm{Successes: 0, Trials: 3}, b: store.Arm{Successes: 3, Trials: 3},
+			lift: math.NaN(), pMin: 0.1 - 1e-9, pMax: 0.1 + 1e-9, verdict: "no clear winner",
+		},
+		{
+			name: "ten trials each", a: store.Arm{Successes: 1, Trials: 10}, b: store.Arm{Successes: 6, Trials: 10},
+			lift: 5, pMin: 10582.0/184756 - 1e-9, pMax: 10582.0/184756 + 1e-9, verdict: "no clear winner",
+		},
+		{
+			name: "small but clear", a: store.Arm{Successes: 0, Trials: 5}, b: store.Arm{Successes: 5, Trials: 5},
+			lift: math.NaN(), pMin: 2.0/252 - 1e-9, pMax: 2.0/252 + 1e-9, winner: "b",
+			verdict: "B wins at 95% confidence (A had no successes, so there is no relative lift)",
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -59,6 +74,34 @@ func TestAnalyze(t *testing.T) {
 				t.Errorf("verdict = %q, want it to contain %q", an.Verdict(), tt.verdict)
 			}
 		})
+	}
+}
+
+// TestExactTestOnlyForSmallCounts checks which test decides: the z-test
+// when every arm expects at least 5 successes and 5 failures, Fisher's
+// exact test otherwise, even with very many trials.
+func TestExactTestOnlyForSmallCounts(t *testing.T) {
+	for _, tt := range []struct {
+		a, b  store.Arm
+		exact bool
+	}{
+		{store.Arm{Successes: 120, Trials: 4000}, store.Arm{Successes: 165, Trials: 4000}, false},
+		{store.Arm{Successes: 1, Trials: 10}, store.Arm{Successes: 6, Trials: 10}, true},
+		{store.Arm{Successes: 1, Trials: maxTrials}, store.Arm{Successes: 8, Trials: maxTrials}, true},
+		{store.Arm{Successes: 3, Trials: 3}, store.Arm{Successes: 999_000_000, Trials: maxTrials}, true},
+	} {
+		an := Analyze(tt.a, tt.b)
+		if an.Exact != tt.exact || an.PValue < 0 || an.PValue > 1 {
+			t.Errorf("Analyze(%+v, %+v) = exact %v, p %v; want exact %v", tt.a, tt.b, an.Exact, an.PValue, tt.exact)
+		}
+		if method := an.Method(); strings.Contains(method, "Fisher") != tt.exact {
+			t.Errorf("Method() = %q for exact %v", method, tt.exact)
+		}
+	}
+	// 1 vs 8 successes in equal arms is a fair coin tossed 9 times:
+	// p = 2·(C(9,0) + C(9,1))/2⁹ (the z-test would say 0.0196).
+	if an := Analyze(store.Arm{Successes: 1, Trials: maxTrials}, store.Arm{Successes: 8, Trials: maxTrials}); math.Abs(an.PValue-20.0/512) > 1e-6 || an.Winner != "b" {
+		t.Errorf("1 vs 8 in huge arms: p = %v, winner %q; want p = %v and B", an.PValue, an.Winner, 20.0/512)
 	}
 }
 

@@ -105,6 +105,14 @@ func ImportCSV(ctx context.Context, w Writer, cfg *config.Config, src io.Reader)
 		if errors.Is(err, io.EOF) {
 			break
 		}
+		if err != nil && !errors.As(err, new(*csv.ParseError)) {
+			// The source failed, not a row: the reader would return the same
+			// error for ever. Keep what was read and stop.
+			if ferr := flush(); ferr != nil {
+				return rep, ferr
+			}
+			return rep, fmt.Errorf("read the file after %d rows: %w", rep.Rows, err)
+		}
 		line := 0
 		if len(rec) > 0 {
 			line, _ = r.FieldPos(0)

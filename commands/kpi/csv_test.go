@@ -196,3 +196,33 @@ func FuzzCSV(f *testing.F) {
 }
 
 func finite(f float64) bool { return !math.IsNaN(f) && !math.IsInf(f, 0) }
+
+// brokenReader gives text, then fails every read.
+type brokenReader struct {
+	text string
+	err  error
+}
+
+func (r *brokenReader) Read(p []byte) (int, error) {
+	if r.text == "" {
+		return 0, r.err
+	}
+	n := copy(p, r.text)
+	r.text = r.text[n:]
+	return n, nil
+}
+
+// TestImportCSVStopsWhenTheSourceFails: a reader that keeps failing used to
+// make ImportCSV count bad rows for ever.
+func TestImportCSVStopsWhenTheSourceFails(t *testing.T) {
+	boom := errors.New("connection reset")
+	src := &brokenReader{text: CSVHeader + "\n2026-11-01,2026-11-01,acme,x,leads,1,,\n", err: boom}
+	w := &memWriter{}
+	rep, err := ImportCSV(t.Context(), w, exampleConfig(t), src)
+	if !errors.Is(err, boom) {
+		t.Fatalf("ImportCSV = %+v, %v; want the read error", rep, err)
+	}
+	if rep.Rows != 1 || rep.Stored != 1 || rep.BadCount != 0 || len(w.points()) != 1 {
+		t.Errorf("report %+v, %d stored; want the row read before the failure kept", rep, len(w.points()))
+	}
+}

@@ -198,10 +198,29 @@ func Sparkline(vs []Value) string {
 		case hi == lo:
 			b.WriteRune(sparkBars[len(sparkBars)/2-1])
 		default:
-			b.WriteRune(sparkBars[int(math.Round((v.V-lo)/(hi-lo)*float64(len(sparkBars)-1)))])
+			b.WriteRune(sparkBars[sparkLevel(v.V, lo, hi)])
 		}
 	}
 	return b.String()
+}
+
+// sparkLevel places v between lo and hi (lo < hi) on the sparkline's levels.
+// Data points may hold any finite number, so hi−lo can overflow to +Inf and
+// a ratio can be infinite: the ends are placed without arithmetic and the
+// rest is clamped, so that no value indexes outside the levels.
+func sparkLevel(v, lo, hi float64) int {
+	top := len(sparkBars) - 1
+	switch {
+	case v >= hi:
+		return top
+	case v <= lo:
+		return 0
+	}
+	f := (v - lo) / (hi - lo)
+	if math.IsNaN(f) {
+		return top / 2
+	}
+	return int(math.Round(min(1, max(0, f)) * float64(top)))
 }
 
 // number shows v with sensible precision: from 100 up whole, with

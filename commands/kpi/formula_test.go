@@ -98,3 +98,21 @@ func TestFormatting(t *testing.T) {
 		}
 	}
 }
+
+// TestSparklineWithExtremeValues: any finite number is a valid data point,
+// so the range can overflow and a ratio can be infinite; the sparkline must
+// still draw (it used to index outside its levels and panic).
+func TestSparklineWithExtremeValues(t *testing.T) {
+	for _, tc := range []struct {
+		vs   []Value
+		want string
+	}{
+		{[]Value{{V: -1.7e308, OK: true}, {V: 0, OK: true}, {V: 1.7e308, OK: true}}, "▁▁█"},
+		{[]Value{{V: 1, OK: true}, {V: math.Inf(1), OK: true}, {}}, "▁█·"},
+		{[]Value{{V: math.Inf(-1), OK: true}, {V: 5, OK: true}, {V: math.Inf(1), OK: true}}, "▁▄█"},
+	} {
+		if got := Sparkline(tc.vs); got != tc.want {
+			t.Errorf("Sparkline(%v) = %q, want %q", tc.vs, got, tc.want)
+		}
+	}
+}

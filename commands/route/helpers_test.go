@@ -2,14 +2,17 @@ package route_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 
 	"github.com/interlock-coe/interlock/bot"
@@ -103,9 +106,15 @@ func newFixture(t *testing.T, opts ...commandstest.Option) *fixture {
 
 func newFixtureFailing(t *testing.T, failures int, opts ...commandstest.Option) *fixture {
 	t.Helper()
+	return newFixtureWith(t, failures, func(d commands.Deps) commands.Deps { return d }, opts...)
+}
+
+// newFixtureWith lets a test change the route service's dependencies.
+func newFixtureWith(t *testing.T, failures int, deps func(commands.Deps) commands.Deps, opts ...commandstest.Option) *fixture {
+	t.Helper()
 	f := &fixture{inbox: newReceiver(t, failures)}
 	register := func(r *bot.Router, d commands.Deps) {
-		f.svc = route.Register(r, d, inbox.NewSender(d.Config.Routing.Outbound, f.inbox.Client()))
+		f.svc = route.Register(r, deps(d), inbox.NewSender(d.Config.Routing.Outbound, f.inbox.Client()))
 	}
 	opts = append([]commandstest.Option{commandstest.WithConfig(configWithOutbound(t, f.inbox.URL))}, opts...)
 	f.Harness = commandstest.New(t, []commandstest.Register{role.Register, register}, opts...)
@@ -163,4 +172,46 @@ func (f *fixture) postsContaining(channel, want string) int {
 		}
 	}
 	return n
+}
+
+// errTimersDown is what flakyTimers answers while down.
+var errTimersDown = errors.New("timer store unavailable")
+
+// flakyTimers is a timer store whose separate scheduling and cancelling
+// calls fail while down; timers armed inside a store transaction are not
+// affected. It stands for a process that stops right after a change
+// commits.
+type flakyTimers struct {
+	bot.TimerStore
+	down atomic.Bool
+}
+
+func (f *flakyTimers) ScheduleTimer(ctx context.Context, t bot.Timer) error {
+	if f.down.Load() {
+		return errTimersDown
+	}
+	return f.TimerStore.ScheduleTimer(ctx, t)
+}
+
+func (f *flakyTimers) CancelTimer(ctx context.Context, key string) error {
+	if f.down.Load() {
+		return errTimersDown
+	}
+	return f.TimerStore.CancelTimer(ctx, key)
+}
+
+// newFlakyFixture is a fixture whose route service (and the harness's
+// Advance) use a scheduler over flakyTimers.
+func newFlakyFixture(t *testing.T) (*fixture, *flakyTimers) {
+	t.Helper()
+	flaky := &flakyTimers{}
+	var sched *bot.Scheduler
+	f := newFixtureWith(t, 0, func(d commands.Deps) commands.Deps {
+		flaky.TimerStore = d.Store
+		sched = bot.NewScheduler(flaky, d.Clock, d.Log)
+		d.Scheduler = sched
+		return d
+	})
+	f.Deps.Scheduler = sched
+	return f, flaky
 }

@@ -89,7 +89,10 @@ func (s *Service) route(ctx context.Context, m Message) (routed, error) {
 	}
 	r := routed{issue: is, created: created}
 	if created {
-		r.liaisons, r.postErr = s.post(ctx, &r.issue)
+		// The issue is stored and the sender is told so from here on: a
+		// webhook sender hanging up must not cancel the post, which would
+		// then wait for its retry.
+		r.liaisons, r.postErr = s.post(context.WithoutCancel(ctx), &r.issue)
 	}
 	return r, nil
 }
@@ -201,23 +204,6 @@ func (s *Service) sla(dept config.Department) time.Duration {
 		return s.Config.Routing.SLA
 	}
 	return config.DefaultSLA
-}
-
-// dispatch starts an issue's clock (when it awaits a first response) and
-// posts it in its department's channel. A failed post is retried by a
-// durable timer and reported as postErr; err is a failure to schedule.
-func (s *Service) dispatch(ctx context.Context, is *store.RoutedIssue) (liaisons []string, postErr, err error) {
-	timers := []bot.Timer{timer(timerPost, is.ID, "post", s.Clock.Now().Add(postRetry))}
-	if is.Status == store.IssueOpen {
-		timers = append(timers, s.clockTimers(*is)...)
-	}
-	for _, t := range timers {
-		if err := s.Scheduler.Schedule(ctx, t.Kind, t.Key, t.Due, issueRef{is.ID}); err != nil {
-			return nil, nil, fmt.Errorf("arm timers of issue %d: %w", is.ID, err)
-		}
-	}
-	liaisons, postErr = s.post(ctx, is)
-	return liaisons, postErr, nil
 }
 
 // post posts the issue in its department's channel, mentioning the liaison

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/interlock-coe/interlock/bot"
@@ -39,9 +40,17 @@ func (s *Service) target(is store.RoutedIssue) (time.Duration, time.Time) {
 // stopClock cancels an issue's reminder and escalation. A failure is only
 // logged: the timers check the issue's status when they fire, so the clock
 // is stopped by the status change itself.
-func (s *Service) stopClock(ctx context.Context, id int64) {
+func (s *Service) stopClock(ctx context.Context, id int64) { s.disarmClock(ctx, id, nil) }
+
+// disarmClock cancels the issue's reminder and escalation, except those
+// among armed (the ones a change has just armed anew).
+func (s *Service) disarmClock(ctx context.Context, id int64, armed []bot.Timer) {
 	for _, what := range []string{"remind", "escalate"} {
-		if err := s.Scheduler.Cancel(ctx, timerKey(id, what)); err != nil {
+		key := timerKey(id, what)
+		if slices.ContainsFunc(armed, func(t bot.Timer) bool { return t.Key == key }) {
+			continue
+		}
+		if err := s.Scheduler.Cancel(ctx, key); err != nil {
 			s.Log.Warn("cannot cancel route timer", "issue", id, "timer", what, "err", err)
 		}
 	}
@@ -80,7 +89,7 @@ func (s *Service) remind(ctx context.Context, t bot.Timer) error {
 		return nil // fired late, after an outage: the escalation says it all
 	}
 	_, start := s.target(is)
-	text := fmt.Sprintf("⏰ Reminder: routed issue %s for %s has had no first response for %s; the target is %s (%s left). %s.",
+	text := fmt.Sprintf("⏰ Reminder: routed issue %s for %s has had no first response for %s; it is due by %s (%s left). %s.",
 		bot.FormatID(is.ID), dept.Name, bot.FormatDuration(now.Sub(start)), s.stamp(is.DueAt),
 		bot.FormatDuration(is.DueAt.Sub(now)), callOut(liaisons, dept, fmt.Sprintf("please claim it: /route claim %d", is.ID)))
 	msg := bot.Message{Text: text + "\n> " + excerpt(is.Text, 200), Buttons: buttons(is.ID)}

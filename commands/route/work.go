@@ -65,8 +65,11 @@ func (s *Service) mayWork(ctx context.Context, person string, is store.RoutedIss
 	if len(held) > 0 {
 		return nil
 	}
-	return bot.Errorf(bot.EForbidden, "only holders of %s (the %s liaisons), %s or the CoE lead may do that to %s",
-		dept.LiaisonRole, dept.Name, socialLead, bot.FormatID(is.ID))
+	who := fmt.Sprintf("holders of %s (the %s liaisons), %s or the CoE lead", dept.LiaisonRole, dept.Name, socialLead)
+	if routerToo && is.RoutedBy != "" {
+		who += ", or @" + is.RoutedBy + " who routed it"
+	}
+	return bot.Errorf(bot.EForbidden, "only %s may do that to %s", who, bot.FormatID(is.ID))
 }
 
 // workable loads the issue named by the first word and checks that the
@@ -189,8 +192,10 @@ func (s *Service) resolve(ctx context.Context, c *bot.Context) error {
 		return err
 	}
 	s.stopClock(ctx, is.ID)
+	// The issue is resolved: a failure here must not report the command as
+	// failed, and the repost finds the issue resolved and does nothing.
 	if err := s.Scheduler.Cancel(ctx, timerKey(is.ID, "post")); err != nil {
-		return fmt.Errorf("cancel repost of issue %d: %w", is.ID, err)
+		s.Log.Warn("cannot cancel post retry", "issue", is.ID, "err", err)
 	}
 	s.refresh(ctx, is)
 	text := fmt.Sprintf("✅ %s resolved by @%s, %s after it was received.", bot.FormatID(is.ID), c.User, bot.FormatDuration(now.Sub(is.ReceivedAt)))

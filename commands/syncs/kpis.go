@@ -87,11 +87,11 @@ func kpiLine(k config.KPI, v float64) string {
 	if k.Target == 0 {
 		return s
 	}
+	mark := "✗ below target"
 	met := v >= k.Target
 	if k.Better == "lower" {
-		met = v <= k.Target
+		mark, met = "✗ above target", v <= k.Target
 	}
-	mark := "✗ below target"
 	if met {
 		mark = "✓ on target"
 	}

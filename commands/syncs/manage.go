@@ -34,11 +34,21 @@ func (h *handlers) add(ctx context.Context, c *bot.Context) error {
 		return fmt.Errorf("add sync with %s: %w", dept.ID, err)
 	}
 	if err := h.arm(ctx, created); err != nil {
+		// Without its timers the sync would never meet, and a retry would be
+		// refused as a duplicate: take it back so that the command can be
+		// run again.
+		if derr := h.syncs.DeleteSync(ctx, created.ID); derr != nil {
+			h.Log.Error("cannot remove a sync whose timers could not be armed", "sync", created.ID, "err", derr)
+		}
 		return err
+	}
+	agendaAt := stamp(h.agendaDue(created.NextAt), sched.Location)
+	if !h.agendaDue(created.NextAt).After(now) {
+		agendaAt = "now" // the first occurrence is sooner than the agenda lead
 	}
 	return c.Replyf("📅 Sync %s — %s: %s, %s, in %s. Next: %s; the agenda is posted %s.",
 		bot.FormatID(created.ID), h.title(created), sched, bot.FormatDuration(created.Duration), dept.Channel,
-		stamp(created.NextAt, sched.Location), stamp(h.agendaDue(created.NextAt), sched.Location))
+		stamp(created.NextAt, sched.Location), agendaAt)
 }
 
 // parseSync reads the schedule options, falling back to the configured
@@ -155,7 +165,10 @@ func (h *handlers) skip(ctx context.Context, c *bot.Context) error {
 		return fmt.Errorf("skip sync %d: %w", s.ID, err)
 	}
 	if err := h.arm(ctx, s); err != nil {
-		return err
+		// The skip is saved, and failing now would make a retry skip a
+		// second month. The timers still armed for the skipped occurrence
+		// re-arm themselves for the new one when they fire (see current).
+		h.Log.Warn("cannot re-arm the timers of a skipped sync; the old ones will", "sync", s.ID, "err", err)
 	}
 	msg := fmt.Sprintf("⏭ Sync %s (%s) skips %s; next is %s.", bot.FormatID(s.ID), h.title(s), stamp(skipped, sched.Location), stamp(s.NextAt, sched.Location))
 	if ch := h.department(s.Department).Channel; ch != c.Channel {

@@ -43,8 +43,11 @@ func (h *handlers) arm(ctx context.Context, s store.Sync) error {
 	return nil
 }
 
-// current loads the sync a timer is for; ok is false when the sync is gone
-// or the timer is for an occurrence that was skipped meanwhile.
+// current loads the sync a timer is for. ok is false when the sync is gone,
+// or when the timer is for another occurrence than the one the sync is at:
+// one skipped meanwhile, or a timer left behind when a failure came between
+// saving the sync and arming its timers. The sync's timers are then re-armed
+// from the stored sync, so that a sync never ends up with no timer at all.
 func (h *handlers) current(ctx context.Context, t bot.Timer) (store.Sync, occurrence, bool, error) {
 	var ref occurrence
 	if err := json.Unmarshal([]byte(t.Payload), &ref); err != nil {
@@ -57,7 +60,27 @@ func (h *handlers) current(ctx context.Context, t bot.Timer) (store.Sync, occurr
 	if err != nil {
 		return s, ref, false, fmt.Errorf("load sync %d: %w", ref.SyncID, err)
 	}
-	return s, ref, s.NextAt.Equal(ref.At), nil
+	if s.NextAt.Equal(ref.At) {
+		return s, ref, true, nil
+	}
+	return s, ref, false, h.realign(ctx, s)
+}
+
+// realign re-arms s's timers for its stored occurrence, first moving that
+// on to the next one when it has passed without its timers.
+func (h *handlers) realign(ctx context.Context, s store.Sync) error {
+	if now := h.Clock.Now(); !s.NextAt.After(now) {
+		sched, err := scheduleOf(s)
+		if err != nil {
+			return err
+		}
+		s.NextAt = sched.Next(now)
+		if err := h.syncs.SaveSyncProgress(ctx, s.ID, s.NextAt, s.FacilitatorTurn); err != nil {
+			return fmt.Errorf("move sync %d to its next date: %w", s.ID, err)
+		}
+	}
+	h.Log.Info("re-arming the timers of a sync from its stored date", "sync", s.ID, "next", s.NextAt)
+	return h.arm(ctx, s)
 }
 
 // postAgenda posts the agenda in the department's channel and moves the

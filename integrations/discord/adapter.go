@@ -171,7 +171,7 @@ func (a *Adapter) addHandlers() {
 			a.serveGatewayInteraction(ic.Interaction)
 		}),
 		a.session.AddHandler(func(_ *discordgo.Session, rl *discordgo.RateLimit) {
-			a.log.Info("discord rate limit; waiting", "url", rl.URL, "retry_after", rl.RetryAfter)
+			a.log.Info("discord rate limit; waiting", "url", redactPath(rl.URL), "retry_after", rl.RetryAfter)
 		}),
 	)
 }
@@ -197,6 +197,15 @@ func (a *Adapter) Close() error {
 	}
 	if err := a.session.Close(); err != nil {
 		return fmt.Errorf("close discord gateway: %w", err)
+	}
+	return nil
+}
+
+// Ping checks the bot token against Discord (GET /users/@me), for
+// readiness checks.
+func (a *Adapter) Ping(ctx context.Context) error {
+	if _, err := a.session.User("@me", ctxOpt(ctx)); err != nil {
+		return fmt.Errorf("discord users/@me: %w", err)
 	}
 	return nil
 }

@@ -93,7 +93,8 @@ func (a *Adapter) postParts(ctx context.Context, channelID string, parts []part)
 }
 
 // messageCreate is a message with a nonce that Discord enforces, so that a
-// post retried after a lost answer is not shown twice.
+// post retried after a lost answer is not shown twice (sendMessage marks
+// it retrySafe for the transport).
 type messageCreate struct {
 	*discordgo.MessageSend
 	Nonce        string `json:"nonce"`
@@ -103,7 +104,7 @@ type messageCreate struct {
 func (a *Adapter) sendMessage(ctx context.Context, channelID string, p part) (*discordgo.Message, error) {
 	endpoint := discordgo.EndpointChannelMessages(channelID)
 	data := messageCreate{MessageSend: p.messageSend(), Nonce: newNonce(), EnforceNonce: true}
-	body, err := a.session.RequestWithBucketID(http.MethodPost, endpoint, data, endpoint, ctxOpt(ctx))
+	body, err := a.session.RequestWithBucketID(http.MethodPost, endpoint, data, endpoint, ctxOpt(retrySafe(ctx)))
 	if err != nil {
 		return nil, err
 	}

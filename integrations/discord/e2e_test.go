@@ -2,6 +2,7 @@ package discord
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"slices"
 	"strings"
@@ -303,4 +304,18 @@ func customIDs(m *discordgo.Message) []string {
 		}
 	}
 	return out
+}
+
+// TestAnswerCarriesItsLength is the regression test for interaction
+// answers sent chunked: the answer only ended when the handler returned,
+// so Discord could see a follow-up before the answer it follows.
+func TestAnswerCarriesItsLength(t *testing.T) {
+	h := newHarness(t)
+	for _, body := range [][]byte{discordtest.Ping(), discordtest.Command("700000000000000012", h.social, leadID, "drill", discordtest.Sub("whisper"))} {
+		w := h.post(body)
+		h.wait()
+		if got, want := w.Header().Get("Content-Length"), fmt.Sprint(w.Body.Len()); got != want {
+			t.Errorf("Content-Length %q, want %s", got, want)
+		}
+	}
 }

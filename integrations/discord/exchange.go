@@ -55,11 +55,11 @@ func (x *exchange) Respond(ctx context.Context, r bot.Reply) error {
 	}
 	x.state = answered
 	if err != nil {
-		return fmt.Errorf("answer discord interaction %s: %w", x.i.ID, err)
+		return fmt.Errorf("answer discord interaction %s: %w", x.i.ID, redactErr(err))
 	}
 	for _, p := range parts {
 		if _, err := x.a.session.FollowupMessageCreate(x.i, true, p.webhookParams(r.Private), ctxOpt(ctx)); err != nil {
-			return fmt.Errorf("follow up discord interaction %s: %w", x.i.ID, err)
+			return fmt.Errorf("follow up discord interaction %s: %w", x.i.ID, redactErr(err))
 		}
 	}
 	return nil
@@ -77,7 +77,7 @@ func (x *exchange) deferNow(ctx context.Context) {
 	resp := &discordgo.InteractionResponse{Type: discordgo.InteractionResponseDeferredChannelMessageWithSource}
 	if err := x.initial(ctx, resp); err != nil {
 		x.state = answered
-		x.a.log.Warn("cannot defer discord interaction", "interaction", x.i.ID, "err", err)
+		x.a.log.Warn("cannot defer discord interaction", "interaction", x.i.ID, "err", redactErr(err))
 	}
 }
 
@@ -96,7 +96,7 @@ func (x *exchange) finish(ctx context.Context) {
 	}
 	x.state = answered
 	if err != nil {
-		x.a.log.Warn("cannot close discord interaction", "interaction", x.i.ID, "err", err)
+		x.a.log.Warn("cannot close discord interaction", "interaction", x.i.ID, "err", redactErr(err))
 	}
 }
 

@@ -118,6 +118,9 @@ func writeJSON(w http.ResponseWriter, v any) error {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	// With its length known the answer is complete once flushed; chunked,
+	// it would end only when the handler returns, racing the follow-ups.
+	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
 	if _, err := w.Write(body); err != nil {
 		return err
 	}

@@ -166,3 +166,14 @@ func TestChannelName(t *testing.T) {
 		}
 	}
 }
+
+func TestPing(t *testing.T) {
+	h := newHarness(t)
+	if err := h.a.Ping(context.Background()); err != nil {
+		t.Fatalf("Ping: %v", err)
+	}
+	h.srv.FailNext(http.MethodGet, "/users/@me", http.StatusUnauthorized, 0)
+	if err := h.a.Ping(context.Background()); err == nil {
+		t.Fatal("Ping with a refused token succeeded")
+	}
+}

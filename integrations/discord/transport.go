@@ -77,7 +77,9 @@ func (t rewriteTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 
 // retryTransport retries what discordgo would give up on, so that no
 // message is dropped: 5xx answers, 429s without a JSON body (proxies,
-// Cloudflare) and network errors of idempotent requests.
+// Cloudflare) and network errors of idempotent requests, which include
+// message posts marked with retrySafe (their enforced nonce makes Discord
+// return the message already made instead of posting it twice).
 type retryTransport struct {
 	next     http.RoundTripper
 	attempts int
@@ -99,7 +101,8 @@ func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 			status = resp.Status
 			drain(resp)
 		}
-		t.log.Warn("discord request failed; retrying", "method", req.Method, "path", req.URL.Path, "status", status, "err", err, "wait", wait, "attempt", attempt)
+		t.log.Warn("discord request failed; retrying", "method", req.Method, "path", redactPath(req.URL.Path),
+			"status", status, "err", redactErr(err), "wait", wait, "attempt", attempt)
 		if err := sleep(req.Context(), wait); err != nil {
 			return nil, err
 		}
@@ -114,7 +117,7 @@ func (t *retryTransport) retryAfter(req *http.Request, resp *http.Response, err 
 	backoff := min(t.backoff<<(attempt-1), maxRetryBackoff)
 	switch {
 	case err != nil:
-		return backoff, req.Context().Err() == nil && idempotent(req.Method)
+		return backoff, req.Context().Err() == nil && (idempotent(req.Method) || isRetrySafe(req.Context()))
 	case resp.StatusCode >= 500 && resp.StatusCode != http.StatusNotImplemented:
 		return headerDelay(resp, backoff), true
 	case resp.StatusCode == http.StatusTooManyRequests && !hasRetryAfterJSON(resp):
@@ -122,6 +125,47 @@ func (t *retryTransport) retryAfter(req *http.Request, resp *http.Response, err 
 	}
 	return 0, false
 }
+
+// retrySafeKey marks a request context whose POST may be repeated.
+type retrySafeKey struct{}
+
+// retrySafe marks ctx's requests as safe to repeat after a network error.
+func retrySafe(ctx context.Context) context.Context {
+	return context.WithValue(ctx, retrySafeKey{}, true)
+}
+
+func isRetrySafe(ctx context.Context) bool {
+	safe, _ := ctx.Value(retrySafeKey{}).(bool)
+	return safe
+}
+
+// tokenInPath matches the interaction token in interaction callback and
+// webhook paths: it lets anyone answer as the app for 15 minutes.
+var tokenInPath = regexp.MustCompile(`(/(?:interactions|webhooks)/[0-9]+/)[^/?]+`)
+
+// redactPath hides interaction tokens in a REST path, for logs.
+func redactPath(path string) string { return tokenInPath.ReplaceAllString(path, "${1}…") }
+
+// redactErr hides interaction tokens in an error's message (transport
+// errors quote the URL), keeping the error itself in the chain.
+func redactErr(err error) error {
+	if err == nil {
+		return nil
+	}
+	msg := redactPath(err.Error())
+	if msg == err.Error() {
+		return err
+	}
+	return &redactedError{msg: msg, err: err}
+}
+
+type redactedError struct {
+	msg string
+	err error
+}
+
+func (e *redactedError) Error() string { return e.msg }
+func (e *redactedError) Unwrap() error { return e.err }
 
 func idempotent(method string) bool {
 	switch method {

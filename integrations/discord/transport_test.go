@@ -2,16 +2,21 @@ package discord
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/interlock-coe/interlock/bot"
+	"github.com/interlock-coe/interlock/integrations/discord/discordtest"
 )
 
 func TestServerErrorsAreRetried(t *testing.T) {
@@ -124,4 +129,93 @@ func TestNewRefusesIncompleteOptions(t *testing.T) {
 			t.Errorf("%s: accepted", name)
 		}
 	}
+}
+
+// lossyTransport delivers the first matching request but loses Discord's
+// answer, as a connection reset after the server acted does.
+type lossyTransport struct {
+	method, pathPart string
+	lost             atomic.Bool
+}
+
+func (l *lossyTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	resp, err := http.DefaultTransport.RoundTrip(req)
+	if err != nil || req.Method != l.method || !strings.Contains(req.URL.Path, l.pathPart) || l.lost.Swap(true) {
+		return resp, err
+	}
+	drain(resp)
+	return nil, errors.New("connection reset by peer")
+}
+
+// TestLostAnswerToPostIsRetriedOnce is the regression test for message
+// posts whose answer was lost: they were not retried, although their
+// enforced nonce makes a retry safe, so the message was reported failed
+// (and a caller retrying later posted it twice).
+func TestLostAnswerToPostIsRetriedOnce(t *testing.T) {
+	lossy := &lossyTransport{method: http.MethodPost, pathPart: "/messages"}
+	h := newHarness(t, func(o *Options) { o.HTTPClient = &http.Client{Transport: lossy} })
+	ref, err := h.a.Post(context.Background(), h.social, bot.Message{Text: "Holding statement approved"})
+	if err != nil {
+		t.Fatalf("Post: %v", err)
+	}
+	msgs := h.srv.Messages(h.social)
+	if !lossy.lost.Load() || len(msgs) != 1 || msgs[0].ID != ref.ID {
+		t.Fatalf("messages %+v, ref %+v; want the one message, posted once", msgs, ref)
+	}
+}
+
+// TestInteractionTokensAreNotLogged is the regression test for retries of
+// interaction answers: the logged path carried the interaction token.
+func TestInteractionTokensAreNotLogged(t *testing.T) {
+	var mu sync.Mutex
+	var logs strings.Builder
+	h := newHarness(t, func(o *Options) {
+		o.DeferAfter = time.Millisecond
+		o.Logger = slog.New(slog.NewTextHandler(lockedWriter{&mu, &logs}, nil))
+	})
+	id := "700000000000000011"
+	h.srv.FailNext(http.MethodPatch, "/messages/@original", http.StatusBadGateway, 0)
+	h.answer(h.post(discordtest.Command(id, h.social, samID, "drill", discordtest.Sub("slow"))))
+	close(h.drill.release)
+	h.wait()
+	if calls := h.srv.Calls(discordtest.Token(id)); len(calls) != 1 || calls[0].Kind != "edit" {
+		t.Fatalf("calls %+v, want the deferral edited after the retry", calls)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if strings.Contains(logs.String(), discordtest.Token(id)) || !strings.Contains(logs.String(), "discord request failed; retrying") {
+		t.Fatalf("logs:\n%s", logs.String())
+	}
+}
+
+func TestRedactPath(t *testing.T) {
+	tests := map[string]string{
+		"/api/v9/interactions/123/tok-en.x/callback":         "/api/v9/interactions/123/…/callback",
+		"/api/v9/webhooks/456/aBc_DeF/messages/@original":    "/api/v9/webhooks/456/…/messages/@original",
+		"https://discord.com/api/v9/webhooks/456/aBc?wait=1": "https://discord.com/api/v9/webhooks/456/…?wait=1",
+		"/api/v9/channels/789/messages":                      "/api/v9/channels/789/messages",
+	}
+	for in, want := range tests {
+		if got := redactPath(in); got != want {
+			t.Errorf("redactPath(%q) = %q, want %q", in, got, want)
+		}
+	}
+	inner := &url.Error{Op: "Post", URL: "https://discord.com/api/v9/webhooks/456/secret", Err: errors.New("reset")}
+	err := redactErr(fmt.Errorf("follow up: %w", inner))
+	var ue *url.Error
+	if strings.Contains(err.Error(), "secret") || !errors.As(err, &ue) {
+		t.Fatalf("redactErr = %v", err)
+	}
+}
+
+// lockedWriter serialises log writes from the adapter's goroutines.
+type lockedWriter struct {
+	mu *sync.Mutex
+	w  io.Writer
+}
+
+func (l lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
 }

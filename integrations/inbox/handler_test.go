@@ -1,7 +1,9 @@
 package inbox_test
 
 import (
+	"context"
 	"encoding/json"
+	"errors"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -144,4 +146,32 @@ func FuzzInbox(f *testing.F) {
 			t.Fatalf("status %d for %q: %s", rec.Code, body, rec.Body)
 		}
 	})
+}
+
+// failing is an Ingester that fails with err.
+type failing struct{ err error }
+
+func (f failing) Ingest(context.Context, route.Message) (int64, bool, error) { return 0, false, f.err }
+
+// TestInboxStoreFailures checks DESIGN.md §6's answers when nothing could
+// be stored: 503 for a database that is down (the sender retries), 500
+// otherwise, neither leaking the cause.
+func TestInboxStoreFailures(t *testing.T) {
+	for _, tt := range []struct {
+		name   string
+		err    error
+		status int
+		want   string
+	}{
+		{"database down", bot.Unavailable("database", errors.New("dial tcp: connection refused")), http.StatusServiceUnavailable, "nothing was stored, please retry"},
+		{"bug", errors.New("boom"), http.StatusInternalServerError, "internal error"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			hook := inbox.NewHandler(failing{tt.err}, web.WebhookAuth{Token: token}, slog.New(slog.DiscardHandler))
+			rec := post(hook, valid, bearer()...)
+			if rec.Code != tt.status || !strings.Contains(rec.Body.String(), tt.want) || strings.Contains(rec.Body.String(), "dial tcp") {
+				t.Errorf("got %d %s, want %d containing %q", rec.Code, rec.Body, tt.status, tt.want)
+			}
+		})
+	}
 }

@@ -174,8 +174,11 @@ func (c checker) time(field string, s *string) (time.Time, error) {
 		return time.Time{}, c.fail(field, "is required (an RFC 3339 time like 2026-11-23T09:00:00Z)")
 	}
 	t, err := time.Parse(time.RFC3339, *s)
-	if err != nil || t.Year() < 2000 {
+	switch {
+	case err != nil:
 		return t, c.fail(field, "must be an RFC 3339 time like 2026-11-23T09:00:00Z")
+	case t.Year() < 2000:
+		return t, c.fail(field, "must be an RFC 3339 time in 2000 or later, got %s", *s)
 	}
 	return t, nil
 }

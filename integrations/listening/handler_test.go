@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -145,6 +146,7 @@ func TestMalformedNamesTheField(t *testing.T) {
 		{"negative count", edit(`"reach":40000`, `"reach":-1`), `field "reach" must be between 0`},
 		{"sentiment over mentions", edit(`"neutral":200`, `"neutral":900`), `field "negative" plus neutral and positive is 1100, more than the 400 mentions`},
 		{"bad time", edit(now.Format(time.RFC3339), "yesterday"), `field "window_end" must be an RFC 3339 time`},
+		{"ancient time", edit(`"window_start":"2026-11-23T11:00:00Z"`, `"window_start":"1999-12-31T23:00:00Z"`), `field "window_start" must be an RFC 3339 time in 2000 or later, got 1999-12-31T23:00:00Z`},
 		{"end before start", edit(`"window_start":"2026-11-23T11:00:00Z"`, `"window_start":"2026-11-23T13:00:00Z"`), `field "window_end" must be after window_start`},
 		{"future window", body(now.Add(2*time.Hour), 400), `field "window_end" is in the future`},
 		{"bad topic", edit(`Product   Recall`, `recall; drop`), `field "topic" may hold`},
@@ -210,4 +212,34 @@ func send(t *testing.T, url, body string) (int, string) {
 	defer resp.Body.Close()
 	answer, _ := io.ReadAll(resp.Body)
 	return resp.StatusCode, string(answer)
+}
+
+// failing is an Ingester that fails with err.
+type failing struct{ err error }
+
+func (f failing) Ingest(context.Context, []store.ListeningPoint) (alerts.Receipt, error) {
+	return alerts.Receipt{}, f.err
+}
+
+// TestStoreFailures checks DESIGN.md §6's answers when the points could not
+// be stored: 503 for a database that is down (the sender retries), 500
+// otherwise, neither leaking the cause.
+func TestStoreFailures(t *testing.T) {
+	for _, tt := range []struct {
+		name   string
+		err    error
+		status int
+		want   string
+	}{
+		{"database down", bot.Unavailable("database", errors.New("dial tcp: connection refused")), http.StatusServiceUnavailable, "nothing was stored, please retry"},
+		{"bug", errors.New("boom"), http.StatusInternalServerError, "internal error"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			h := listening.NewHandler(failing{tt.err}, exampleConfig(t), auth, fixedClock{now}, quiet())
+			w := post(t, h, body(now, 400))
+			if w.Code != tt.status || !strings.Contains(w.Body.String(), tt.want) || strings.Contains(w.Body.String(), "dial tcp") {
+				t.Errorf("got %d %s, want %d containing %q", w.Code, w.Body, tt.status, tt.want)
+			}
+		})
+	}
 }

@@ -59,18 +59,35 @@ func roomKey(name string) string {
 	return strings.ToLower(strings.TrimPrefix(name, "#"))
 }
 
-func (c *Chat) printf(format string, args ...any) {
+// writef prints to the output; callers hold c.mu, so that lines written
+// from several goroutines (the background scheduler, webhooks) never mix.
+func (c *Chat) writef(format string, args ...any) {
 	fmt.Fprintf(c.out, format, args...)
 }
 
-// printMessage prints a (possibly multi-line) message with a prefix on its
-// first line and an indent on the others.
-func (c *Chat) printMessage(prefix, text string) {
+// writeMessage prints a (possibly multi-line) message with a prefix on its
+// first line and an indent on the others; callers hold c.mu.
+func (c *Chat) writeMessage(prefix, text string) {
 	lines := strings.Split(text, "\n")
-	c.printf("%s %s\n", prefix, lines[0])
+	c.writef("%s %s\n", prefix, lines[0])
 	for _, l := range lines[1:] {
-		c.printf("    %s\n", l)
+		c.writef("    %s\n", l)
 	}
+}
+
+// say prints the shell's own lines (prompts, echoed input, meta-command
+// answers) under the workspace's lock.
+func (c *Chat) say(format string, args ...any) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.writef(format, args...)
+}
+
+// sayMessage prints a message under the workspace's lock.
+func (c *Chat) sayMessage(prefix, text string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.writeMessage(prefix, text)
 }
 
 // CreateRoom creates a room; a name already taken gets a numeric suffix.
@@ -86,7 +103,10 @@ func (c *Chat) CreateRoom(_ context.Context, spec bot.RoomSpec) (bot.Room, error
 	if spec.Private {
 		kind = "private room"
 	}
-	c.printf("+ created %s #%s\n", kind, name)
+	c.writef("+ created %s #%s\n", kind, name)
+	if spec.Topic != "" {
+		c.writef("#%s topic: %s\n", name, spec.Topic)
+	}
 	return bot.Room{ID: "#" + name, Name: name}, c.save()
 }
 
@@ -103,7 +123,7 @@ func (c *Chat) Invite(_ context.Context, roomID string, people []string) error {
 		}
 	}
 	if len(added) > 0 {
-		c.printf("+ invited to #%s: %s\n", r.Name, strings.Join(added, " "))
+		c.writef("+ invited to #%s: %s\n", r.Name, strings.Join(added, " "))
 	}
 	return c.save()
 }
@@ -114,7 +134,7 @@ func (c *Chat) SetTopic(_ context.Context, roomID, topic string) error {
 	defer c.mu.Unlock()
 	r := c.ensure(roomID)
 	r.Topic = topic
-	c.printf("#%s topic: %s\n", r.Name, topic)
+	c.writef("#%s topic: %s\n", r.Name, topic)
 	return c.save()
 }
 
@@ -124,7 +144,7 @@ func (c *Chat) Post(_ context.Context, channel string, msg bot.Message) (bot.Mes
 	defer c.mu.Unlock()
 	r := c.ensure(channel)
 	ref := c.remember("#"+r.Name, msg)
-	c.printMessage(fmt.Sprintf("#%s %s ›", r.Name, botName), bot.PlainText(msg))
+	c.writeMessage(fmt.Sprintf("#%s %s ›", r.Name, botName), bot.PlainText(msg))
 	return ref, nil
 }
 
@@ -133,17 +153,22 @@ func (c *Chat) DirectMessage(_ context.Context, person string, msg bot.Message) 
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	ref := c.remember("@"+person, msg)
-	c.printMessage(fmt.Sprintf("✉ DM to @%s ›", person), bot.PlainText(msg))
+	c.writeMessage(fmt.Sprintf("✉ DM to @%s ›", person), bot.PlainText(msg))
 	return ref, nil
 }
 
-// Pin pins a posted message.
+// Pin pins a posted message. A direct message is pinned in that
+// conversation, not in a room.
 func (c *Chat) Pin(_ context.Context, ref bot.MessageRef) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	if person, ok := directPerson(ref.Channel); ok {
+		c.writef("📌 pinned in the DM with @%s: %s\n", person, c.messages[ref.ID])
+		return nil
+	}
 	r := c.ensure(ref.Channel)
 	r.Pins = append(r.Pins, ref.ID)
-	c.printf("📌 pinned in #%s: %s\n", r.Name, c.messages[ref.ID])
+	c.writef("📌 pinned in #%s: %s\n", r.Name, c.messages[ref.ID])
 	return c.save()
 }
 
@@ -152,8 +177,19 @@ func (c *Chat) Update(_ context.Context, ref bot.MessageRef, msg bot.Message) er
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.messages[ref.ID] = firstLine(msg)
-	c.printMessage(fmt.Sprintf("%s %s (updated %s) ›", ref.Channel, botName, ref.ID), bot.PlainText(msg))
+	prefix := fmt.Sprintf("%s %s (updated %s) ›", ref.Channel, botName, ref.ID)
+	if person, ok := directPerson(ref.Channel); ok {
+		// Still seen by that one person only, so marked as a DM.
+		prefix = fmt.Sprintf("✉ DM to @%s (updated %s) ›", person, ref.ID)
+	}
+	c.writeMessage(prefix, bot.PlainText(msg))
 	return nil
+}
+
+// directPerson reports whether a message's channel is a direct message
+// ("@person", as DirectMessage records it) and with whom.
+func directPerson(channel string) (string, bool) {
+	return strings.CutPrefix(channel, "@")
 }
 
 // Archive archives a room.
@@ -162,7 +198,7 @@ func (c *Chat) Archive(_ context.Context, roomID string) error {
 	defer c.mu.Unlock()
 	r := c.ensure(roomID)
 	r.Archived = true
-	c.printf("+ archived #%s\n", r.Name)
+	c.writef("+ archived #%s\n", r.Name)
 	return c.save()
 }
 
@@ -185,7 +221,7 @@ func (c *Chat) join(handle string) {
 		return
 	}
 	c.guests[h] = true
-	c.printf("+ @%s joined the workspace\n", h)
+	c.writef("+ @%s joined the workspace\n", h)
 }
 
 // ensure returns the room for a channel reference, creating a public one
@@ -241,7 +277,7 @@ func (c *Chat) printRooms() {
 	}
 	sort.Strings(names)
 	if len(names) == 0 {
-		c.printf("no rooms yet\n")
+		c.writef("no rooms yet\n")
 	}
 	for _, n := range names {
 		r := c.rooms[n]
@@ -252,11 +288,11 @@ func (c *Chat) printRooms() {
 		if r.Archived {
 			flags += " archived"
 		}
-		c.printf("#%s%s — members: %s", n, flags, mentions(r.Members))
+		c.writef("#%s%s — members: %s", n, flags, mentions(r.Members))
 		if r.Topic != "" {
-			c.printf(" — topic: %s", r.Topic)
+			c.writef(" — topic: %s", r.Topic)
 		}
-		c.printf("\n")
+		c.writef("\n")
 	}
 }
 
@@ -276,7 +312,7 @@ func (c *Chat) printPeople() {
 		if name == "" {
 			name = "(joined in the shell)"
 		}
-		c.printf("@%-10s %s\n", h, name)
+		c.writef("@%-10s %s\n", h, name)
 	}
 }
 
@@ -329,8 +365,10 @@ func (c *Chat) load() error {
 	if err := json.Unmarshal(body, &st); err != nil {
 		return fmt.Errorf("decode shell state %s: %w", c.statePath, err)
 	}
-	if st.Rooms != nil {
-		c.rooms = st.Rooms
+	for name, r := range st.Rooms {
+		if r != nil { // a hand-edited file may hold "name": null
+			c.rooms[name] = r
+		}
 	}
 	for _, g := range st.Guests {
 		c.guests[g] = true

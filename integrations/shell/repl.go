@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode"
 
 	"github.com/interlock-coe/interlock/bot"
 )
@@ -79,29 +80,44 @@ func New(o Options) *Shell {
 	return &Shell{Options: o}
 }
 
-// Run reads lines until end of input or :quit.
+// Run reads lines until end of input or :quit, then finishes pending work:
+// the timers that fell due while the lines ran fire before it returns. A
+// line that fails is reported and the next one runs; only a failure to
+// read the input is returned.
 func (s *Shell) Run(ctx context.Context, in io.Reader) error {
 	sc := bufio.NewScanner(in)
 	sc.Buffer(make([]byte, 64*1024), 1024*1024)
 	for {
 		if s.Interactive {
-			s.Chat.printf("%s @%s> ", s.Channel, s.User)
+			s.Chat.say("%s @%s> ", s.Channel, s.User)
 		}
 		if !sc.Scan() {
 			break
 		}
 		quit, err := s.Line(ctx, sc.Text())
 		if err != nil {
-			s.Chat.printf("! %v\n", err)
+			s.Chat.say("! %v\n", err)
 		}
 		if quit || ctx.Err() != nil {
-			return nil
+			break
 		}
 	}
+	s.finish(ctx)
 	if err := sc.Err(); err != nil {
 		return fmt.Errorf("read input: %w", err)
 	}
 	return nil
+}
+
+// finish fires the timers due by now, so that a script's last commands
+// have their effects before the shell exits.
+func (s *Shell) finish(ctx context.Context) {
+	if s.Timers == nil || ctx.Err() != nil {
+		return
+	}
+	if _, err := s.Timers.FireDue(ctx); err != nil {
+		s.Chat.say("! finishing pending work: %v\n", err)
+	}
 }
 
 // Line runs one input line and reports whether the shell should quit.
@@ -120,7 +136,7 @@ func (s *Shell) Line(ctx context.Context, line string) (quit bool, err error) {
 		}
 	}
 	if !s.Interactive {
-		s.Chat.printf("%s @%s › %s\n", channel, user, text)
+		s.Chat.say("%s @%s › %s\n", channel, user, text)
 	}
 	s.seq++
 	req := bot.Request{
@@ -137,7 +153,7 @@ func (s *Shell) responder(user, channel string) bot.Responder {
 		prefix := fmt.Sprintf("%s %s ›", channel, botName)
 		if r.Private {
 			prefix = fmt.Sprintf("%s %s (only @%s) ›", channel, botName, user)
-			s.Chat.printMessage(prefix, bot.PlainText(r.Message))
+			s.Chat.sayMessage(prefix, bot.PlainText(r.Message))
 			return nil
 		}
 		_, err := s.Chat.Post(ctx, channel, r.Message)
@@ -150,19 +166,32 @@ func (s *Shell) responder(user, channel string) bot.Responder {
 func (s *Shell) prefixes(line string) (user, channel, text string) {
 	user, channel, text = s.User, s.Channel, line
 	for i := 0; i < 2; i++ {
-		word, rest, _ := strings.Cut(text, " ")
+		word, rest := firstWord(text)
 		switch {
-		case strings.HasPrefix(word, "@") && bot.ValidHandle(word[1:]):
-			user = strings.ToLower(word[1:])
+		case strings.HasPrefix(word, "@"):
+			h := strings.ToLower(word[1:])
+			if !bot.ValidHandle(h) {
+				return user, channel, text
+			}
+			user = h
 			s.Chat.join(user)
 		case strings.HasPrefix(word, "#") && len(word) > 1:
 			channel = s.Chat.resolve(word)
 		default:
 			return user, channel, text
 		}
-		text = strings.TrimSpace(rest)
+		text = rest
 	}
 	return user, channel, text
+}
+
+// firstWord splits text at its first run of white space.
+func firstWord(text string) (word, rest string) {
+	i := strings.IndexFunc(text, unicode.IsSpace)
+	if i < 0 {
+		return text, ""
+	}
+	return text[:i], strings.TrimSpace(text[i:])
 }
 
 func (s *Shell) meta(ctx context.Context, line string) (bool, error) {
@@ -178,13 +207,13 @@ func (s *Shell) meta(ctx context.Context, line string) (bool, error) {
 		}
 		s.Chat.join(h)
 		s.User = h
-		s.Chat.printf("now speaking as @%s\n", h)
+		s.Chat.say("now speaking as @%s\n", h)
 	case "in":
 		if arg == "" {
 			return false, fmt.Errorf("usage: :in <#channel>")
 		}
 		s.Channel = s.Chat.resolve("#" + strings.TrimPrefix(arg, "#"))
-		s.Chat.printf("now in %s\n", s.Channel)
+		s.Chat.say("now in %s\n", s.Channel)
 	case "advance":
 		d, err := bot.ParseDuration(arg)
 		if err != nil {
@@ -196,7 +225,7 @@ func (s *Shell) meta(ctx context.Context, line string) (bool, error) {
 	case "users":
 		s.Chat.printPeople()
 	case "help":
-		s.Chat.printf("%s\n", metaHelp)
+		s.Chat.say("%s\n", metaHelp)
 	default:
 		return false, fmt.Errorf("unknown meta-command :%s (try :help)", cmd)
 	}
@@ -237,6 +266,6 @@ func (s *Shell) advance(ctx context.Context, d time.Duration) error {
 	if _, err := s.Timers.FireDue(ctx); err != nil {
 		return fmt.Errorf("advance: %w", err)
 	}
-	s.Chat.printf("⏩ now %s\n", s.Clock.Now().In(s.Location).Format("Mon 2006-01-02 15:04 MST"))
+	s.Chat.say("⏩ now %s\n", s.Clock.Now().In(s.Location).Format("Mon 2006-01-02 15:04 MST"))
 	return nil
 }

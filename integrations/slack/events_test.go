@@ -105,6 +105,10 @@ func TestStripBotMention(t *testing.T) {
 		"<@U0OTHER|x> crisis list":      "crisis list",
 		"crisis list":                   "crisis list",
 		"thanks <@U0BOT|interlock> kpi": "kpi",
+		// Regression: another person mentioned first is not the bot.
+		"<@U0SAM> <@U0BOT> crisis list": "crisis list",
+		"<@U0BOTTOM> see <@U0BOT> kpi":  "kpi",
+		"<@U0SAM|sam> <@U0BOT|i> kpi":   "kpi",
 	}
 	for in, want := range cases {
 		if got := stripBotMention(in, auths); got != want {

@@ -242,7 +242,6 @@ func (h *hookServer) received() []obj {
 	return append([]obj(nil), h.msgs...)
 }
 
-
 // recorder is a Dispatcher that records requests and answers each with a
 // private and a public reply.
 type recorder struct {

@@ -2,9 +2,12 @@ package slack
 
 import (
 	"context"
+	"io"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -161,6 +164,41 @@ func TestPrivateReplyFallsBackToPostEphemeral(t *testing.T) {
 	if len(calls) != 1 || calls[0].form.Get("user") != "U0ALICE" || calls[0].form.Get("channel") != "C0SOCIAL" {
 		t.Fatalf("chat.postEphemeral calls: %+v", calls)
 	}
+}
+
+// TestResponseURLIsNotLogged is the regression test for failed
+// response_url posts: the URL is a credential for the channel and the
+// transport error that names it was logged at every retry.
+func TestResponseURLIsNotLogged(t *testing.T) {
+	f := newFakeSlack(t)
+	var logs strings.Builder
+	var mu sync.Mutex
+	a, clock, _ := testAdapter(t, f, newRecorder(), func(o *Options) {
+		o.Logger = slog.New(slog.NewTextHandler(lockedWriter{&mu, &logs}, nil))
+	})
+	secret := "http://127.0.0.1:1/commands/T0TEAM/397700885554/96rGlfmibIGlgcZRskXaIFfN"
+	serve(a, signed("/slack/commands", commandForm("/kpi", "", "U0ALICE", "C0SOCIAL", "9.9.8", secret), clock.now))
+	idle(a)
+	if n := len(f.callsTo("chat.postEphemeral")); n != 1 {
+		t.Fatalf("%d chat.postEphemeral calls, want the fallback", n)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if strings.Contains(logs.String(), "96rGlfmibIGlgcZRskXaIFfN") || !strings.Contains(logs.String(), "(response_url)") {
+		t.Fatalf("logs name the response_url:\n%s", logs.String())
+	}
+}
+
+// lockedWriter serialises writes from the adapter's goroutines.
+type lockedWriter struct {
+	mu *sync.Mutex
+	w  io.Writer
+}
+
+func (l lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
 }
 
 func TestShutdownWaitsThenRefuses(t *testing.T) {

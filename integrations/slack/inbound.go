@@ -227,20 +227,16 @@ func (e eventEnvelope) inbound() (inbound, bool) {
 	return in, true
 }
 
-// stripBotMention removes the mention that addressed the bot (a leading
-// <@…>, or else the bot's own mention) and what came before it, as in
-// "hey @Interlock crisis list". A mention at the very end leaves the
-// words before it.
+// stripBotMention removes the mention that addressed the bot (the bot's
+// own mention, or else a leading <@…> when the bot's id is not known) and
+// what came before it, as in "hey @Interlock crisis list" or "@sam
+// @Interlock crisis list". A mention at the very end leaves the words
+// before it.
 func stripBotMention(text string, auths []authorizing) string {
 	t := strings.TrimSpace(text)
-	start := -1
-	if strings.HasPrefix(t, "<@") {
+	start := botMentionAt(t, auths)
+	if start < 0 && strings.HasPrefix(t, "<@") {
 		start = 0
-	}
-	for _, auth := range auths {
-		if i := strings.Index(t, "<@"+auth.UserID); start < 0 && auth.UserID != "" && i >= 0 {
-			start = i
-		}
 	}
 	if start < 0 {
 		return t
@@ -253,6 +249,23 @@ func stripBotMention(text string, auths []authorizing) string {
 		return after
 	}
 	return strings.TrimSpace(t[:start])
+}
+
+// botMentionAt returns where the first mention of one of the bot users
+// ("<@U…>" or "<@U…|name>") starts in t, or -1.
+func botMentionAt(t string, auths []authorizing) int {
+	first := -1
+	for _, auth := range auths {
+		if auth.UserID == "" {
+			continue
+		}
+		for _, m := range []string{"<@" + auth.UserID + ">", "<@" + auth.UserID + "|"} {
+			if i := strings.Index(t, m); i >= 0 && (first < 0 || i < first) {
+				first = i
+			}
+		}
+	}
+	return first
 }
 
 // commandText makes free text a command: "crisis status ok" is

@@ -3,6 +3,7 @@ package slack
 import (
 	"context"
 	"fmt"
+	"strings"
 	"sync"
 	"time"
 
@@ -91,6 +92,26 @@ func (r *responder) hook(ctx context.Context, p page, responseType string) error
 		ResponseType: responseType,
 	}
 	return r.a.call(ctx, "response_url", "", func(ctx context.Context) error {
-		return slack.PostWebhookCustomHTTPContext(ctx, r.in.responseURL, r.a.http, msg)
+		err := slack.PostWebhookCustomHTTPContext(ctx, r.in.responseURL, r.a.http, msg)
+		return redact(err, r.in.responseURL, "(response_url)")
 	})
+}
+
+// redactedError is an error whose message hides a secret; the original
+// stays in the chain (retrying depends on its type).
+type redactedError struct {
+	msg string
+	err error
+}
+
+func (e *redactedError) Error() string { return e.msg }
+func (e *redactedError) Unwrap() error { return e.err }
+
+// redact hides secret in err's message: a response_url lets anyone who has
+// it post in the channel, and transport errors quote it.
+func redact(err error, secret, placeholder string) error {
+	if err == nil || secret == "" || !strings.Contains(err.Error(), secret) {
+		return err
+	}
+	return &redactedError{msg: strings.ReplaceAll(err.Error(), secret, placeholder), err: err}
 }

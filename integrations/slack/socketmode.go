@@ -35,13 +35,13 @@ func (a *Adapter) RunSocketMode(ctx context.Context) error {
 			}
 			return fmt.Errorf("slack socket mode: %w", err)
 		case evt := <-client.Events:
-			a.socketEvent(client, evt)
+			a.socketEvent(ctx, client, evt)
 		}
 	}
 }
 
 // socketEvent handles one event of the Socket Mode client.
-func (a *Adapter) socketEvent(client *socketmode.Client, evt socketmode.Event) {
+func (a *Adapter) socketEvent(ctx context.Context, client *socketmode.Client, evt socketmode.Event) {
 	switch evt.Type {
 	case socketmode.EventTypeConnected:
 		a.log.Info("connected to Slack (Socket Mode)")
@@ -49,7 +49,7 @@ func (a *Adapter) socketEvent(client *socketmode.Client, evt socketmode.Event) {
 		a.log.Warn("Slack Socket Mode trouble", "event", evt.Type, "detail", fmt.Sprint(evt.Data))
 	case socketmode.EventTypeSlashCommand, socketmode.EventTypeInteractive, socketmode.EventTypeEventsAPI:
 		if evt.Request != nil {
-			a.socketRequest(client, *evt.Request)
+			a.socketRequest(ctx, client, *evt.Request)
 		}
 	case socketmode.EventTypeErrorBadMessage:
 		// slack-go could not parse the payload (a new event shape, say);
@@ -57,7 +57,7 @@ func (a *Adapter) socketEvent(client *socketmode.Client, evt socketmode.Event) {
 		if bad, ok := evt.Data.(*socketmode.ErrorBadMessage); ok {
 			var req socketmode.Request
 			if json.Unmarshal(bad.Message, &req) == nil && req.EnvelopeID != "" {
-				a.socketRequest(client, req)
+				a.socketRequest(ctx, client, req)
 			}
 		}
 	}
@@ -65,11 +65,19 @@ func (a *Adapter) socketEvent(client *socketmode.Client, evt socketmode.Event) {
 
 // socketRequest acknowledges one envelope and runs its commands. While
 // shutting down it does not acknowledge, so that Slack delivers it again.
-func (a *Adapter) socketRequest(client *socketmode.Client, req socketmode.Request) {
+// The acknowledgement follows ctx: once the connection is being closed
+// nobody sends queued acknowledgements, and waiting for room in the queue
+// would hang RunSocketMode; such an envelope is left for Slack to deliver
+// again.
+func (a *Adapter) socketRequest(ctx context.Context, client *socketmode.Client, req socketmode.Request) {
 	if a.closing() {
 		return
 	}
-	if err := client.Ack(req); err != nil {
+	if err := client.AckCtx(ctx, req.EnvelopeID, nil); err != nil {
+		if ctx.Err() != nil {
+			a.log.Info("connection closing: left a Socket Mode envelope unacknowledged", "envelope", req.EnvelopeID)
+			return
+		}
 		a.log.Warn("cannot acknowledge a Socket Mode envelope", "envelope", req.EnvelopeID, "err", err)
 	}
 	ins, err := socketInbound(req.Type, req.Payload)

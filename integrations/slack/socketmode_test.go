@@ -3,12 +3,14 @@ package slack
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"testing"
 	"time"
 
 	"github.com/gorilla/websocket"
 	"github.com/slack-go/slack/slacktest"
+	"github.com/slack-go/slack/socketmode"
 )
 
 // socketServer is a Socket Mode endpoint: it greets, sends envelopes, and
@@ -113,5 +115,40 @@ func TestSocketModeNeedsAnAppToken(t *testing.T) {
 	a, _, _ := testAdapter(t, newFakeSlack(t), newRecorder())
 	if err := a.RunSocketMode(context.Background()); err == nil {
 		t.Fatal("RunSocketMode without an app token should fail")
+	}
+}
+
+// TestSocketModeAckDoesNotHangWhenClosing is the regression test for
+// acknowledgements queued while the connection is closing: nobody sends
+// them any more, and once slack-go's queue of 20 is full an Ack without a
+// context blocked RunSocketMode for good.
+func TestSocketModeAckDoesNotHangWhenClosing(t *testing.T) {
+	f := newFakeSlack(t)
+	d := newRecorder()
+	a, _, _ := testAdapter(t, f, d, func(o *Options) { o.AppToken = "xapp-test" })
+	client := socketmode.New(a.api) // not connected: nothing drains its queue
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	envelope := func(n int) socketmode.Request {
+		payload := fmt.Sprintf(`{"command":"/kpi","user_id":"U0ALICE","channel_id":"C0SOCIAL","trigger_id":"1.2.%d"}`, n)
+		return socketmode.Request{Type: socketmode.RequestTypeSlashCommands, EnvelopeID: fmt.Sprint("env-", n), Payload: json.RawMessage(payload)}
+	}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for n := range 50 {
+			a.socketRequest(ctx, client, envelope(n))
+		}
+	}()
+	select {
+	case <-done:
+	case <-time.After(30 * time.Second):
+		t.Fatal("socketRequest blocked on an acknowledgement nobody will send")
+	}
+	idle(a)
+	// An envelope whose acknowledgement could not be queued did not run:
+	// Slack delivers it again. At most the 20 queued ones ran.
+	if n := len(d.requests()); n > 20 {
+		t.Fatalf("%d unacknowledged envelopes ran", n)
 	}
 }

@@ -3,6 +3,7 @@
 package web
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"net/http"
@@ -15,6 +16,9 @@ type Check struct {
 	// Required checks make /readyz fail; optional ones are reported only
 	// (Redis down leaves one replica's guarantees, which is still service).
 	Required bool
+	// Degraded says what an optional check's outage means, shown in
+	// /readyz (default "degraded").
+	Degraded string
 	Ping     func(ctx context.Context) error
 }
 
@@ -35,7 +39,7 @@ func Health(mux *http.ServeMux, checks []Check) {
 				if c.Required {
 					status = http.StatusServiceUnavailable
 				} else {
-					report[c.Name] += " (degraded: single-replica guarantees)"
+					report[c.Name] += " (" + cmp.Or(c.Degraded, "degraded") + ")"
 				}
 				continue
 			}

@@ -299,7 +299,12 @@ func attachReplications(ctx context.Context, q *querier, es []store.Experiment) 
 	for i := range es {
 		byID[es[i].ID] = &es[i]
 	}
-	rows, err := q.query(ctx, `SELECT experiment_id, brand FROM experiment_replications ORDER BY replicated_at, brand`)
+	// One experiment (every load, vote and move) reads only its own rows.
+	w := where{}
+	if len(es) == 1 {
+		w.add("experiment_id = ?", es[0].ID)
+	}
+	rows, err := q.query(ctx, `SELECT experiment_id, brand FROM experiment_replications`+w.sql()+` ORDER BY replicated_at, brand`, w.args...)
 	if err != nil {
 		return err
 	}

@@ -1,9 +1,11 @@
 package sqlstore
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 	"time"
 
@@ -37,8 +39,11 @@ func (s *Store) PutKPIPoints(ctx context.Context, ps []store.KPIPoint) error {
 	return nil
 }
 
-// uniqueKPIPoints checks ps and keeps the last point of each key: one
-// INSERT … ON CONFLICT DO UPDATE may not touch a row twice on PostgreSQL.
+// uniqueKPIPoints checks ps, keeps the last point of each key (one INSERT …
+// ON CONFLICT DO UPDATE may not touch a row twice on PostgreSQL) and sorts
+// them by key, so that concurrent writes of the same points lock their rows
+// in the same order: in the order given, two webhook deliveries or imports
+// listing them differently deadlock on PostgreSQL.
 func uniqueKPIPoints(ps []store.KPIPoint) ([]store.KPIPoint, error) {
 	type key struct {
 		metric, brand, channel string
@@ -58,6 +63,15 @@ func uniqueKPIPoints(ps []store.KPIPoint) ([]store.KPIPoint, error) {
 		at[k] = len(out)
 		out = append(out, p)
 	}
+	slices.SortFunc(out, func(a, b store.KPIPoint) int {
+		return cmp.Or(
+			strings.Compare(a.Metric, b.Metric),
+			strings.Compare(a.Brand, b.Brand),
+			strings.Compare(a.Channel, b.Channel),
+			dbTime(a.Start).Compare(dbTime(b.Start)),
+			dbTime(a.End).Compare(dbTime(b.End)),
+		)
+	})
 	return out, nil
 }
 

@@ -38,7 +38,7 @@ func (s *Store) SaveListeningPoints(ctx context.Context, ps []store.ListeningPoi
 			}
 			out[i] = r
 		}
-		return scheduleTimersTx(ctx, q, timers)
+		return scheduleTimers(ctx, q, timers...)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("save %d listening points: %w", len(ps), err)
@@ -156,26 +156,6 @@ func markEvaluated(ctx context.Context, q *querier, ids []int64) error {
 		}
 		if n == 0 {
 			return bot.Errorf(bot.EConflict, "listening point %d was judged already", id)
-		}
-	}
-	return nil
-}
-
-// scheduleTimersTx stores timers inside the caller's transaction, as
-// ScheduleTimer does, so that a timer is armed exactly when the change it
-// belongs to is committed.
-func scheduleTimersTx(ctx context.Context, q *querier, ts []bot.Timer) error {
-	for _, t := range ts {
-		if t.Key == "" || t.Kind == "" || t.Due.IsZero() {
-			return fmt.Errorf("schedule timer %q of kind %q: key, kind and due time are required", t.Key, t.Kind)
-		}
-		_, err := q.exec(ctx, `INSERT INTO timers (kind, key, due_at, payload) VALUES (?, ?, ?, ?)
-			ON CONFLICT (key) WHERE fired_at IS NULL DO UPDATE SET
-				kind = excluded.kind, due_at = excluded.due_at, payload = excluded.payload,
-				attempts = 0, claimed_until = NULL, last_error = ''`,
-			t.Kind, t.Key, t.Due, t.Payload)
-		if err != nil {
-			return fmt.Errorf("schedule timer %s: %w", t.Key, err)
 		}
 	}
 	return nil

@@ -114,7 +114,7 @@ func (s *Store) ApplyAlertChange(ctx context.Context, ch store.AlertChange) (sto
 			}
 		}
 		if ch.Timers != nil {
-			if err := scheduleTimersTx(ctx, q, ch.Timers(a)); err != nil {
+			if err := scheduleTimers(ctx, q, ch.Timers(a)...); err != nil {
 				return err
 			}
 		}

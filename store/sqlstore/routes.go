@@ -58,7 +58,7 @@ func (s *Store) CreateRoutedIssue(ctx context.Context, is store.RoutedIssue, tim
 		if got, err = loadIssue(ctx, q, is.ID, false); err != nil || timers == nil {
 			return err
 		}
-		return scheduleTimersTx(ctx, q, timers(got))
+		return scheduleTimers(ctx, q, timers(got)...)
 	})
 	if err != nil {
 		return store.RoutedIssue{}, false, fmt.Errorf("create routed issue: %w", err)
@@ -95,7 +95,7 @@ func (s *Store) UpdateRoutedIssue(ctx context.Context, id int64, change func(*st
 		if err := saveIssue(ctx, q, is); err != nil {
 			return err
 		}
-		if err := scheduleTimersTx(ctx, q, timers); err != nil {
+		if err := scheduleTimers(ctx, q, timers...); err != nil {
 			return err
 		}
 		is, err = loadIssue(ctx, q, id, false)

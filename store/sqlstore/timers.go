@@ -21,19 +21,39 @@ import (
 // one to t's due time, kind and payload, as a fresh timer: attempts, claim
 // and last error are reset.
 func (s *Store) ScheduleTimer(ctx context.Context, t bot.Timer) error {
-	if t.Key == "" || t.Kind == "" || t.Due.IsZero() {
-		return fmt.Errorf("schedule timer %q of kind %q: key, kind and due time are required", t.Key, t.Kind)
+	if err := checkTimer(t); err != nil {
+		return err
 	}
-	err := s.inTx(ctx, func(q *querier) error {
+	if err := s.inTx(ctx, func(q *querier) error { return scheduleTimers(ctx, q, t) }); err != nil {
+		return fmt.Errorf("store timer: %w", err)
+	}
+	return nil
+}
+
+// scheduleTimers does what ScheduleTimer does for each of ts, inside the
+// caller's transaction, so that a timer is armed exactly when the change it
+// belongs to commits. It is the one place that writes pending timers.
+func scheduleTimers(ctx context.Context, q *querier, ts ...bot.Timer) error {
+	for _, t := range ts {
+		if err := checkTimer(t); err != nil {
+			return err
+		}
 		_, err := q.exec(ctx, `INSERT INTO timers (kind, key, due_at, payload) VALUES (?, ?, ?, ?)
 			ON CONFLICT (key) WHERE fired_at IS NULL DO UPDATE SET
 				kind = excluded.kind, due_at = excluded.due_at, payload = excluded.payload,
 				attempts = 0, claimed_until = NULL, last_error = ''`,
 			t.Kind, t.Key, t.Due, t.Payload)
-		return err
-	})
-	if err != nil {
-		return fmt.Errorf("schedule timer %s: %w", t.Key, err)
+		if err != nil {
+			return fmt.Errorf("schedule timer %s: %w", t.Key, err)
+		}
+	}
+	return nil
+}
+
+// checkTimer refuses a timer that could never fire or be found again.
+func checkTimer(t bot.Timer) error {
+	if t.Key == "" || t.Kind == "" || t.Due.IsZero() {
+		return fmt.Errorf("schedule timer %q of kind %q: key, kind and due time are required", t.Key, t.Kind)
 	}
 	return nil
 }

@@ -3,6 +3,7 @@ package storetest
 import (
 	"math"
 	"slices"
+	"sync"
 	"testing"
 	"time"
 
@@ -20,6 +21,7 @@ func kpiTests() []test {
 		{"KPIBoundaries", testKPIBoundaries},
 		{"KPIRefusesBadPoints", testKPIRefusesBadPoints},
 		{"KPILargeBatch", testKPILargeBatch},
+		{"KPIConcurrentWritesInAnyOrder", testKPIConcurrentWrites},
 	}
 }
 
@@ -237,4 +239,39 @@ func testKPILargeBatch(t *testing.T, s store.Store) {
 	}
 	putKPI(t, s, ps...)
 	checkKPIBucket(t, "1200 points", kpiBuckets(t, s, store.KPIFilter{Metric: "er"}, kpiDay(0), kpiDay(400))[0], want)
+}
+
+// testKPIConcurrentWrites stores the same points from several writers at
+// once, half of them listing the points in reverse: webhook deliveries and
+// imports must not deadlock each other (PostgreSQL used to detect one and
+// fail a write).
+func testKPIConcurrentWrites(t *testing.T, s store.Store) {
+	var ps []store.KPIPoint
+	for i := range 100 {
+		ps = append(ps, kpiValue("leads", "acme", "x", i, 1))
+	}
+	reversed := slices.Clone(ps)
+	slices.Reverse(reversed)
+	errs := make(chan error, 40)
+	var wg sync.WaitGroup
+	for w := range 8 {
+		wg.Go(func() {
+			in := ps
+			if w%2 == 1 {
+				in = reversed
+			}
+			for range 5 {
+				if err := s.PutKPIPoints(t.Context(), in); err != nil {
+					errs <- err
+				}
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Errorf("concurrent PutKPIPoints: %v", err)
+	}
+	got := kpiBuckets(t, s, store.KPIFilter{Metric: "leads"}, kpiDay(0), kpiDay(100))
+	checkKPIBucket(t, "after the concurrent writes", got[0], store.KPIBucket{Points: 100, Values: 100, Sum: 100})
 }

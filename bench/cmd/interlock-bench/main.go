@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"runtime/pprof"
 	"strings"
 	"syscall"
 	"time"
@@ -35,8 +36,16 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	only := fs.String("only", "", "comma-separated scenarios to run (default: all): "+strings.Join(bench.ScenarioNames(), ","))
 	quick := fs.Bool("quick", false, "tiny sizes: check that the scenarios work, not how fast")
 	child := fs.String("child", "", "internal: run one scenario in this process and write it as JSON")
+	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of this process (not of isolated scenarios) to this file")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if *cpuProfile != "" {
+		stop, err := profileCPU(*cpuProfile)
+		if err != nil {
+			return err
+		}
+		defer stop()
 	}
 	opts := bench.Options{
 		PostgresURL: firstSet(os.Getenv("TEST_DATABASE_URL"), os.Getenv("DATABASE_URL"), "postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable"),
@@ -54,9 +63,8 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		return fmt.Errorf("find this program to run isolated scenarios: %w", err)
 	}
 	opts.Self = self
-	report := bench.Run(ctx, opts, selected(*only), func(sc bench.Scenario) { sc.Print(stdout) })
-	report.PrintTargets(stdout)
-	return write(*out, report)
+	report := bench.Run(ctx, opts, selected(*only), stdout)
+	return write(stdout, *out, report)
 }
 
 func selected(only string) []string {
@@ -66,7 +74,7 @@ func selected(only string) []string {
 	return strings.Split(only, ",")
 }
 
-func write(path string, r bench.Report) error {
+func write(stdout io.Writer, path string, r bench.Report) error {
 	data, err := json.MarshalIndent(r, "", "  ")
 	if err != nil {
 		return fmt.Errorf("encode results: %w", err)
@@ -74,8 +82,24 @@ func write(path string, r bench.Report) error {
 	if err := os.WriteFile(path, append(data, '\n'), 0o644); err != nil {
 		return fmt.Errorf("write results: %w", err)
 	}
-	fmt.Printf("\nfigures written to %s (%s)\n", path, time.Now().Format(time.RFC3339))
+	fmt.Fprintf(stdout, "\nfigures written to %s (%s)\n", path, time.Now().Format(time.RFC3339))
 	return nil
+}
+
+// profileCPU starts a CPU profile written to path; call stop to finish it.
+func profileCPU(path string) (stop func(), err error) {
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, fmt.Errorf("create CPU profile: %w", err)
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("start CPU profile: %w", err)
+	}
+	return func() {
+		pprof.StopCPUProfile()
+		f.Close()
+	}, nil
 }
 
 func firstSet(values ...string) string {

@@ -99,19 +99,23 @@ func Detect(p Params, b Baseline, w Window) Verdict {
 	return v
 }
 
-// FormatCount shows a count compactly: 950, 4,000, 12.5k, 1.2M, 3.4B.
+// FormatCount shows a count compactly: 950, 4,000, 12.5k, 1.2M, 3.4B. The
+// unit is chosen after rounding, so 999,960 is "1M", not "1000k".
 func FormatCount(x float64) string {
 	switch a := math.Abs(x); {
-	case a >= 1e9:
+	case tenths(a/1e6) >= 1000:
 		return trim(x/1e9) + "B"
-	case a >= 1e6:
+	case tenths(a/1e3) >= 1000:
 		return trim(x/1e6) + "M"
-	case a >= 1e4:
+	case math.Round(a) >= 1e4:
 		return trim(x/1e3) + "k"
 	default:
 		return grouped(int64(math.Round(x)))
 	}
 }
+
+// tenths rounds x to one decimal, as trim shows it.
+func tenths(x float64) float64 { return math.Round(x*10) / 10 }
 
 // grouped writes n with thousands separators: 9,999.
 func grouped(n int64) string {

@@ -150,7 +150,9 @@ func TestClassify(t *testing.T) {
 }
 
 func TestFormatCount(t *testing.T) {
-	for in, want := range map[float64]string{0: "0", 950: "950", 9999: "9,999", 4000: "4,000", -1500: "-1,500", 12500: "12.5k", 40000: "40k", 1_200_000: "1.2M", 1e6: "1M", 3.4e9: "3.4B"} {
+	for in, want := range map[float64]string{0: "0", 950: "950", 9999: "9,999", 4000: "4,000", -1500: "-1,500", 12500: "12.5k", 40000: "40k", 1_200_000: "1.2M", 1e6: "1M", 3.4e9: "3.4B",
+		// Rounding picks the unit: never "10,000", "1000k" or "1000M".
+		9999.6: "10k", 999_960: "1M", 999_960_000: "1B", 9_999_400: "10M"} {
 		if got := FormatCount(in); got != want {
 			t.Errorf("FormatCount(%g) = %q, want %q", in, got, want)
 		}

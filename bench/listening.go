@@ -1,0 +1,301 @@
+package bench
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"math/rand/v2"
+	"net/http"
+	"os"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/interlock-coe/interlock/cmd/interlock/app"
+	"github.com/interlock-coe/interlock/integrations/listening"
+	"github.com/interlock-coe/interlock/integrations/logchat"
+	"github.com/interlock-coe/interlock/integrations/web"
+)
+
+// Sizes and target of the listening scenario.
+const (
+	listenBatch   = 100
+	listenSenders = 4
+	listenLive    = 7 // hourly windows recent enough to alert on (maxLag is 6 h)
+	listenTarget  = 20000.0
+)
+
+// listenPoint is one data point as the webhook's JSON.
+type listenPoint struct {
+	Source      string `json:"source"`
+	Brand       string `json:"brand"`
+	Topic       string `json:"topic"`
+	WindowStart string `json:"window_start"`
+	WindowEnd   string `json:"window_end"`
+	Mentions    int64  `json:"mentions"`
+	Negative    int64  `json:"negative"`
+	Neutral     int64  `json:"neutral"`
+	Positive    int64  `json:"positive"`
+	Reach       int64  `json:"reach"`
+}
+
+// listenPhase is one way of sending points: its batches, sent by
+// listenSenders at once, group by group (a group must finish before the
+// next starts, as an hour's windows come after the last hour's).
+type listenPhase struct {
+	name   string
+	groups [][][]byte // group → batch → JSON body
+	points int
+}
+
+// listenResult is what one phase measured.
+type listenResult struct {
+	phase   string
+	points  int
+	stored  int64
+	elapsed time.Duration
+	batch   Summary
+	errors  int64
+	first   error
+}
+
+func (r listenResult) rate() float64 { return float64(r.points) / r.elapsed.Seconds() }
+
+// RunListening measures data points a second through POST /hooks/listening
+// (authentication, decoding, storage, spike detection against each
+// series' stored baseline), in batches of 100, on the embedded store and
+// on PostgreSQL.
+func RunListening(ctx context.Context, opts Options) Scenario {
+	sc := Scenario{Name: "listening", Title: "3. Listening ingestion (POST /hooks/listening, batches of 100, 4 senders)"}
+	sc.Table.Columns = []Column{
+		{Name: "store"}, {Name: "phase"}, {Name: "points"}, {Name: "rate", Unit: "points/s"},
+		{Name: "batch p50", Unit: "ms"}, {Name: "batch p99", Unit: "ms"}, {Name: "errors"},
+	}
+	res := newResources(opts)
+	defer res.Close()
+	series := opts.scale(600, 6)
+	history := opts.scale(48, 4)
+	now := time.Now().UTC().Truncate(time.Hour)
+	phases := []listenPhase{backfillPhase(now, series, history), livePhase(now, series)}
+	for _, name := range []string{"embedded", "postgres"} {
+		results, err := listenOn(ctx, res, opts, name, phases)
+		if err != nil {
+			sc.Targets = append(sc.Targets, unmeasured("live points/s, "+name, "≥ 20,000 points/s"))
+			sc.Notes = append(sc.Notes, fmt.Sprintf("%s: FAILED: %v", name, err))
+			continue
+		}
+		for _, r := range results {
+			sc.Table.Add(name, r.phase, r.points, r.rate(), ms(r.batch.P50), ms(r.batch.P99), listenErrors(r))
+		}
+		sc.Targets = append(sc.Targets, atLeast("live points/s, "+name, results[1].rate(), listenTarget, "points/s"))
+	}
+	sc.Notes = append(sc.Notes,
+		fmt.Sprintf("%d series (3 brands × %d topics, one source). Backfill: %d hourly windows a series, older than 6 h, in batches of one series (stored; the newest of each batch is judged). Live: the last %d hours, each batch 100 different series, every point judged against its series' baseline.", series, series/3, history, listenLive),
+		"The target is judged on the live phase, where spike detection runs for every point. Embedded store: SQLite, in-process coordination; postgres: PostgreSQL + Redis.",
+	)
+	return sc
+}
+
+func listenErrors(r listenResult) string {
+	if r.errors == 0 {
+		return "0"
+	}
+	return fmt.Sprintf("%d (%v)", r.errors, r.first)
+}
+
+// listenOn runs the phases against a fresh bot on the named store.
+func listenOn(ctx context.Context, res *resources, opts Options, name string, phases []listenPhase) ([]listenResult, error) {
+	b := embeddedBackend("")
+	if name == "postgres" {
+		var err error
+		if b, err = res.postgresBackend(ctx); err != nil {
+			return nil, err
+		}
+	} else {
+		dir, err := os.MkdirTemp("", "interlock-bench-")
+		if err != nil {
+			return nil, err
+		}
+		defer os.RemoveAll(dir)
+		b.dataDir = dir
+	}
+	url, stop, err := startListening(ctx, b, opts.logger())
+	if err != nil {
+		return nil, err
+	}
+	defer stop()
+	client := newClient()
+	var out []listenResult
+	for _, p := range phases {
+		r := sendPhase(ctx, client, url, p)
+		if r.stored != int64(r.points) && r.errors == 0 {
+			return nil, fmt.Errorf("%s: %d points sent, %d stored", p.name, r.points, r.stored)
+		}
+		out = append(out, r)
+	}
+	return out, nil
+}
+
+// startListening serves the listening webhook of an app on b as serve
+// does, with a chat that only logs.
+func startListening(ctx context.Context, b backend, log *slog.Logger) (string, func(), error) {
+	cfg, err := loadConfig(b)
+	if err != nil {
+		return "", nil, err
+	}
+	a, err := openApp(ctx, cfg, b, log)
+	if err != nil {
+		return "", nil, err
+	}
+	chat := logchat.New(log)
+	f := a.Register(chat, app.Directory{Config: cfg})
+	m := web.NewMetrics()
+	a.Router.Use(m.Middleware())
+	mux := http.NewServeMux()
+	h := listening.NewHandler(f.Alerts, cfg, web.WebhookAuth{Token: cfg.Env.WebhookToken}, a.Clock, log)
+	mux.Handle("/hooks/listening", m.Instrument("/hooks/listening", h))
+	srv, err := startServer(mux)
+	if err != nil {
+		a.Close()
+		return "", nil, err
+	}
+	return srv.URL + "/hooks/listening", func() { srv.Close(); a.Close() }, nil
+}
+
+// sendPhase sends a phase's batches and measures it.
+func sendPhase(ctx context.Context, client *http.Client, url string, p listenPhase) listenResult {
+	var (
+		lat    Latencies
+		stored atomic.Int64
+		errs   atomic.Int64
+		mu     sync.Mutex
+		first  error
+	)
+	start := time.Now()
+	for _, group := range p.groups {
+		batches := make(chan []byte)
+		var wg sync.WaitGroup
+		for range listenSenders {
+			wg.Go(func() {
+				for body := range batches {
+					t0 := time.Now()
+					n, err := sendBatch(ctx, client, url, body)
+					if err != nil {
+						errs.Add(1)
+						mu.Lock()
+						first = cmpErr(first, err)
+						mu.Unlock()
+						continue
+					}
+					lat.Add(time.Since(t0))
+					stored.Add(n)
+				}
+			})
+		}
+		for _, body := range group {
+			batches <- body
+		}
+		close(batches)
+		wg.Wait()
+	}
+	return listenResult{phase: p.name, points: p.points, stored: stored.Load(), elapsed: time.Since(start), batch: lat.Summary(), errors: errs.Load(), first: first}
+}
+
+func cmpErr(first, err error) error {
+	if first != nil {
+		return first
+	}
+	return err
+}
+
+func sendBatch(ctx context.Context, client *http.Client, url string, body []byte) (int64, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(body))
+	if err != nil {
+		return 0, err
+	}
+	req.Header.Set("Authorization", "Bearer "+webhookToken)
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := client.Do(req)
+	if err != nil {
+		return 0, err
+	}
+	defer resp.Body.Close()
+	var receipt struct {
+		Stored int64 `json:"stored"`
+		Error  string
+	}
+	_ = json.NewDecoder(resp.Body).Decode(&receipt)
+	if resp.StatusCode != http.StatusAccepted {
+		return 0, fmt.Errorf("answered %d", resp.StatusCode)
+	}
+	return receipt.Stored, nil
+}
+
+// seriesPoint is series s's window ending at end, with mentions around its
+// own level (a spike now and then when spiky).
+func seriesPoint(s int, end time.Time, rng *rand.Rand, spiky bool) listenPoint {
+	brands := []string{"acme", "globex", "umbrella"}
+	level := 200 + int64(s*37%400)
+	mentions := level + rng.Int64N(level/5+1) - level/10
+	if spiky && rng.IntN(100) == 0 {
+		mentions *= 4
+	}
+	neg := mentions / 5
+	return listenPoint{
+		Source: "bench", Brand: brands[s%3], Topic: fmt.Sprintf("topic %d", s/3),
+		WindowStart: end.Add(-time.Hour).Format(time.RFC3339), WindowEnd: end.Format(time.RFC3339),
+		Mentions: mentions, Negative: neg, Neutral: mentions - 2*neg, Positive: neg, Reach: mentions * 300,
+	}
+}
+
+// backfillPhase is every series' history older than 6 h, each batch 100
+// consecutive windows of one series.
+func backfillPhase(now time.Time, series, hours int) listenPhase {
+	rng := rand.New(rand.NewPCG(1, 2))
+	p := listenPhase{name: "backfill"}
+	var group [][]byte
+	for s := range series {
+		var batch []listenPoint
+		for h := hours; h >= 1; h-- {
+			batch = append(batch, seriesPoint(s, now.Add(-time.Duration(listenLive-1+h)*time.Hour), rng, false))
+			if len(batch) == listenBatch || h == 1 {
+				group = append(group, mustJSON(batch))
+				p.points += len(batch)
+				batch = nil
+			}
+		}
+	}
+	p.groups = [][][]byte{group}
+	return p
+}
+
+// livePhase is the last listenLive hours, hour after hour, each batch 100
+// different series.
+func livePhase(now time.Time, series int) listenPhase {
+	rng := rand.New(rand.NewPCG(3, 4))
+	p := listenPhase{name: "live"}
+	for h := listenLive - 1; h >= 0; h-- {
+		var group [][]byte
+		var batch []listenPoint
+		for s := range series {
+			batch = append(batch, seriesPoint(s, now.Add(-time.Duration(h)*time.Hour), rng, true))
+			if len(batch) == listenBatch || s == series-1 {
+				group = append(group, mustJSON(batch))
+				p.points += len(batch)
+				batch = nil
+			}
+		}
+		p.groups = append(p.groups, group)
+	}
+	return p
+}
+
+func mustJSON(v any) []byte {
+	b, err := json.Marshal(v)
+	if err != nil {
+		panic(err) // plain structs always marshal
+	}
+	return b
+}
