@@ -184,7 +184,7 @@ func (r Report) PrintHeader(w io.Writer) {
 	m := r.Machine
 	fmt.Fprintf(w, "Interlock benchmarks — %d CPUs, %s %s/%s, load average %.2f at start\n", m.CPUs, m.GoVersion, m.OS, m.Arch, m.LoadBefore)
 	if m.LoadBefore > busyLoad {
-		fmt.Fprintf(w, "WARNING: the machine is busy (load %.2f): other work skews every figure below\n", m.LoadBefore)
+		fmt.Fprintf(w, "WARNING: load average %.2f at start: other work on the machine may skew the figures below\n", m.LoadBefore)
 	}
 }
 

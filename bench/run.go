@@ -53,6 +53,9 @@ func Run(ctx context.Context, opts Options, names []string, w io.Writer) Report 
 		start := time.Now()
 		sc := s.run(ctx, opts)
 		sc.Seconds = time.Since(start).Seconds()
+		if sc.Targets == nil {
+			sc.Targets = []Target{} // "targets": [] rather than null
+		}
 		sc.Print(w)
 		r.Scenarios = append(r.Scenarios, sc)
 	}
