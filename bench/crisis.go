@@ -64,7 +64,7 @@ func RunCrisis(ctx context.Context, opts Options) Scenario {
 	}
 	sc.Notes = []string{
 		"Pinned = pins.add answered. Round trips = the longest chain of API calls, each starting after the previous one was answered, that ends with pins.add.",
-		"The first crisis after start finds people by email (users.info for the opener, users.lookupByEmail for each invitee, one after another, as the example configuration has no slack_id); later crises use the adapter's cache, as would a configuration with slack_id set.",
+		"The first crisis here runs on a cold people cache: people are found by email (users.info for the opener, then users.lookupByEmail for the invitees, concurrently), as the example configuration has no slack_id. interlock serve warms that cache at start (Adapter.Warm), so only a crisis opened in its first seconds pays this; later crises, and any configuration with slack_id set, take the warm path.",
 		"Slack's 1 message/s per-channel pacing is not on this path: the brief is the first post in a brand-new channel, and each run is typed in a channel of its own.",
 	}
 	return sc

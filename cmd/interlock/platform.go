@@ -62,8 +62,12 @@ func slackPlatform(cfg *config.Config, a *app.App, log *slog.Logger) (*platform,
 	if env.SlackSigningSecret != "" {
 		p.routes = sl.Routes
 	}
-	if env.SlackAppToken != "" {
-		p.run = sl.RunSocketMode
+	p.run = func(ctx context.Context) error {
+		go sl.Warm(ctx, cfg.PersonIDs())
+		if env.SlackAppToken == "" {
+			return nil
+		}
+		return sl.RunSocketMode(ctx)
 	}
 	return p, nil
 }

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/slack-go/slack"
+	"golang.org/x/sync/errgroup"
 
 	"github.com/interlock-coe/interlock/bot"
 )
@@ -81,14 +82,24 @@ func (a *Adapter) Invite(ctx context.Context, room string, people []string) erro
 // userIDs maps handles to distinct Slack user ids, listing the handles
 // that have none.
 func (a *Adapter) userIDs(ctx context.Context, handles []string) (ids, unknown []string, err error) {
-	for _, h := range handles {
-		id, err := a.people.slackID(ctx, h)
-		if err != nil {
-			return nil, nil, err
-		}
+	// Look everyone up at once: on a cold cache each lookup is a Slack
+	// round trip, and a crisis room invites everybody in one go.
+	found := make([]string, len(handles))
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(8)
+	for i, h := range handles {
+		g.Go(func() (err error) {
+			found[i], err = a.people.slackID(gctx, h)
+			return err
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return nil, nil, err
+	}
+	for i, id := range found {
 		switch {
 		case id == "":
-			unknown = append(unknown, h)
+			unknown = append(unknown, handles[i])
 		case !slices.Contains(ids, id):
 			ids = append(ids, id)
 		}

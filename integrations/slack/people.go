@@ -7,6 +7,7 @@ import (
 	"sync"
 
 	"github.com/slack-go/slack"
+	"golang.org/x/sync/errgroup"
 )
 
 // unknownPrefix starts the handle of a Slack user the directory does not
@@ -161,4 +162,22 @@ func (p *people) knows(handle string) bool {
 	}
 	_, ok := p.dir.Person(handle)
 	return ok
+}
+
+// Warm looks up the Slack accounts of the given people (by slack_id or
+// email) ahead of time, so that the first crisis room after a start invites
+// them without a round of lookups on its critical path. Failures are only
+// logged: the lookup is tried again when the person is needed.
+func (a *Adapter) Warm(ctx context.Context, handles []string) {
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(4) // users.lookupByEmail is Tier 4; stay well inside it
+	for _, h := range handles {
+		g.Go(func() error {
+			if _, err := a.people.slackID(gctx, h); err != nil {
+				a.log.Debug("cannot look up Slack account yet", "person", h, "err", err)
+			}
+			return nil
+		})
+	}
+	_ = g.Wait()
 }
