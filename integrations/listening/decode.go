@@ -62,8 +62,6 @@ func Decode(cfg *config.Config, now time.Time, body []byte) ([]store.ListeningPo
 		return nil, err
 	}
 	switch {
-	case len(items) == 0:
-		return nil, &web.HTTPError{Status: http.StatusBadRequest, Message: "no data points"}
 	case len(items) > maxPoints:
 		return nil, &web.HTTPError{Status: http.StatusBadRequest, Message: fmt.Sprintf("%d data points; send at most %d per request", len(items), maxPoints)}
 	}

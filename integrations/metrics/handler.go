@@ -82,9 +82,6 @@ func Decode(cfg *config.Config, body []byte) ([]store.KPIPoint, error) {
 	if err != nil {
 		return nil, err
 	}
-	if len(items) == 0 {
-		return nil, &web.HTTPError{Status: http.StatusBadRequest, Message: "no data points in the array"}
-	}
 	out := make([]store.KPIPoint, len(items))
 	for i, it := range items {
 		p, err := kpi.Check(cfg, kpi.Input{

@@ -74,6 +74,7 @@ func TestDecodeItems(t *testing.T) {
 		{`{"brand":`, 0, "malformed JSON"},
 		{`{"brand":"a"} {"brand":"b"}`, 0, "trailing data"},
 		{``, 0, "empty body"},
+		{`[ ]`, 0, "the array is empty"},
 	}
 	for _, tt := range tests {
 		items, err := web.DecodeItems[point]([]byte(tt.body))
@@ -92,7 +93,7 @@ func FuzzDecodeItems(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, body string) {
 		items, err := web.DecodeItems[point]([]byte(body))
-		if err == nil && len(items) == 0 && strings.TrimSpace(body) != "[]" {
+		if err == nil && len(items) == 0 {
 			t.Fatalf("no items and no error for %q", body)
 		}
 	})

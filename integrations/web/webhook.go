@@ -100,6 +100,9 @@ func DecodeItems[T any](body []byte) ([]T, error) {
 	if err := json.Unmarshal(trimmed, &raw); err != nil {
 		return nil, &HTTPError{Status: http.StatusBadRequest, Message: "malformed JSON: " + err.Error()}
 	}
+	if len(raw) == 0 {
+		return nil, &HTTPError{Status: http.StatusBadRequest, Message: "no data points: the array is empty"}
+	}
 	items := make([]T, len(raw))
 	for i, r := range raw {
 		if err := decodeStrict(r, &items[i]); err != nil {
