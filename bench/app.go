@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
 	"time"
 
 	"github.com/interlock-coe/interlock/bot"
@@ -39,6 +40,21 @@ func (r *resources) postgresBackend(ctx context.Context) (backend, error) {
 
 // embeddedBackend keeps the embedded store in dir.
 func embeddedBackend(dir string) backend { return backend{name: "embedded", dataDir: dir} }
+
+// backendFor returns a fresh backend by name: a new PostgreSQL database for
+// "postgres", else an embedded store in a temporary directory. Both are
+// removed when the scenario's resources close.
+func (r *resources) backendFor(ctx context.Context, name string) (backend, error) {
+	if name == "postgres" {
+		return r.postgresBackend(ctx)
+	}
+	dir, err := os.MkdirTemp("", "interlock-bench-")
+	if err != nil {
+		return backend{}, err
+	}
+	r.cleanup(func() { os.RemoveAll(dir) })
+	return embeddedBackend(dir), nil
+}
 
 // webhookToken authenticates the benchmark's webhook calls.
 const webhookToken = "bench-webhook-token"

@@ -8,7 +8,6 @@ import (
 	"log/slog"
 	"math/rand/v2"
 	"net/http"
-	"os"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -107,19 +106,9 @@ func listenErrors(r listenResult) string {
 
 // listenOn runs the phases against a fresh bot on the named store.
 func listenOn(ctx context.Context, res *resources, opts Options, name string, phases []listenPhase) ([]listenResult, error) {
-	b := embeddedBackend("")
-	if name == "postgres" {
-		var err error
-		if b, err = res.postgresBackend(ctx); err != nil {
-			return nil, err
-		}
-	} else {
-		dir, err := os.MkdirTemp("", "interlock-bench-")
-		if err != nil {
-			return nil, err
-		}
-		defer os.RemoveAll(dir)
-		b.dataDir = dir
+	b, err := res.backendFor(ctx, name)
+	if err != nil {
+		return nil, err
 	}
 	url, stop, err := startListening(ctx, b, opts.logger())
 	if err != nil {

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
-	"os"
 	"runtime/debug"
 	"sync"
 	"sync/atomic"
@@ -118,19 +117,9 @@ type timerRun struct {
 }
 
 func newTimerRun(ctx context.Context, res *resources, opts Options, storeName string) (*timerRun, error) {
-	b := embeddedBackend("")
-	if storeName == "postgres" {
-		var err error
-		if b, err = res.postgresBackend(ctx); err != nil {
-			return nil, err
-		}
-	} else {
-		dir, err := os.MkdirTemp("", "interlock-bench-")
-		if err != nil {
-			return nil, err
-		}
-		res.cleanup(func() { os.RemoveAll(dir) })
-		b.dataDir = dir
+	b, err := res.backendFor(ctx, storeName)
+	if err != nil {
+		return nil, err
 	}
 	cfg, err := loadConfig(b)
 	if err != nil {

@@ -13,6 +13,7 @@ import (
 	"github.com/interlock-coe/interlock/bot"
 	"github.com/interlock-coe/interlock/store/postgres"
 	"github.com/interlock-coe/interlock/store/sqlite"
+	"github.com/interlock-coe/interlock/store/sqlstore"
 	"github.com/interlock-coe/interlock/store/storetest"
 )
 
@@ -115,15 +116,21 @@ func TestTimersDueDuringDowntimeFireOnStart(t *testing.T) {
 	}
 }
 
-func TestRearmingAndRetries(t *testing.T) {
-	ctx := context.Background()
+// memoryScheduler is a scheduler over an in-memory embedded store.
+func memoryScheduler(t *testing.T) (*sqlstore.Store, *fakeClock, *bot.Scheduler) {
+	t.Helper()
 	clock := &fakeClock{now: time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)}
-	st, err := sqlite.OpenMemory(ctx, quiet)
+	st, err := sqlite.OpenMemory(context.Background(), quiet)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer st.Close()
-	s := bot.NewScheduler(st, clock, quiet)
+	t.Cleanup(func() { st.Close() })
+	return st, clock, bot.NewScheduler(st, clock, quiet)
+}
+
+func TestRearmingAndRetries(t *testing.T) {
+	ctx := context.Background()
+	st, clock, s := memoryScheduler(t)
 	var ticks, failures int
 	s.Handle("test.repeat", func(ctx context.Context, tm bot.Timer) error {
 		ticks++
@@ -159,13 +166,7 @@ func TestRearmingAndRetries(t *testing.T) {
 
 func TestCancelledTimerDoesNotFire(t *testing.T) {
 	ctx := context.Background()
-	clock := &fakeClock{now: time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)}
-	st, err := sqlite.OpenMemory(ctx, quiet)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	s := bot.NewScheduler(st, clock, quiet)
+	_, clock, s := memoryScheduler(t)
 	s.Handle("test.tick", func(context.Context, bot.Timer) error { t.Error("cancelled timer fired"); return nil })
 	_ = s.Schedule(ctx, "test.tick", "k", clock.Now().Add(time.Minute), nil)
 	if err := s.Cancel(ctx, "k"); err != nil {
