@@ -20,6 +20,7 @@ test: services vet fuzz
 vet:
 	@test -z "$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go'))" || { gofmt -l .; echo 'gofmt needed'; exit 1; }
 	$(GO) vet ./...
+	@$(GO) mod tidy -diff >/dev/null || { echo 'go.mod/go.sum are not tidy: run go mod tidy'; $(GO) mod tidy -diff; exit 1; }
 
 ## test-faults: two real replicas on a throwaway PostgreSQL and Redis, under SIGKILL, database and Redis outages
 test-faults: services
