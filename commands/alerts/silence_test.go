@@ -127,3 +127,29 @@ func TestWindowBeforeQuietPeriodKeepsAlertActive(t *testing.T) {
 		}
 	})
 }
+
+// TestOtherSourcesDoNotKeepAQuietAlertAlive: only the source that spiked
+// can resolve the alert, so only its silence counts.
+func TestOtherSourcesDoNotKeepAQuietAlertAlive(t *testing.T) {
+	f := newFixture(t)
+	meltwater := func(c int64) store.ListeningPoint {
+		p := point("recall", f.Clock.Now(), c)
+		p.Source = "meltwater"
+		return p
+	}
+	for range 12 {
+		f.feed("recall", 400)
+		f.ingest(meltwater(400))
+	}
+	f.feed("recall", 2400)
+	last := f.Clock.Now()
+	f.ingest(meltwater(400))
+	for range 6 {
+		f.Advance(time.Hour)
+		f.ingest(meltwater(400))
+	}
+	a := f.alert(1)
+	if a.Status != store.AlertResolved || a.ResolveReason != "no data from brandwatch for 6h00m" || !a.SilentSince.Equal(last) {
+		t.Errorf("alert = %+v, want resolved for want of brandwatch data", a)
+	}
+}
