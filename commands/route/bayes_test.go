@@ -3,6 +3,7 @@ package route
 import (
 	"math"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -138,4 +139,35 @@ func FuzzBayesPropose(f *testing.F) {
 			t.Fatalf("confidence %v for %q", p.Confidence, text)
 		}
 	})
+}
+
+// manyExamples is n answered issues over five departments, the size the
+// store hands the classifier (at most 5,000).
+func manyExamples(n int) []Example {
+	words := strings.Fields("buy units company parcel arrived broken login account refund job career lawyer privacy " +
+		"quote team office colour wash voucher code checkout seats licences bulk purchase week jacket zip help")
+	depts := []string{"customer-care", "sales", "hr", "legal", "product"}
+	out := make([]Example, n)
+	for i := range out {
+		var text []string
+		for j := range 12 {
+			text = append(text, words[(i*7+j*(i%5+1))%len(words)])
+		}
+		out[i] = Example{Text: strings.Join(text, " "), Department: depts[i%len(depts)]}
+	}
+	return out
+}
+
+func BenchmarkTrainBayes(b *testing.B) {
+	examples := manyExamples(5000)
+	for b.Loop() {
+		TrainBayes(examples, 5)
+	}
+}
+
+func BenchmarkBayesPropose(b *testing.B) {
+	m := TrainBayes(manyExamples(5000), 5)
+	for b.Loop() {
+		m.Propose("I want to buy 500 units for my company")
+	}
 }
