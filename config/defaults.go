@@ -17,6 +17,9 @@ const (
 	DefaultBaselineWindow = 168 * time.Hour
 	DefaultK              = 3.0
 	DefaultRepeatInterval = 4 * time.Hour
+	DefaultQuietPeriod    = 6 * time.Hour
+	DefaultClassifierMin  = 5
+	DefaultClassifierConf = 0.6
 )
 
 // defaultChannels are the channels used when the configuration names none.
@@ -52,6 +55,10 @@ func (c *Config) applyDefaults(root *yaml.Node) {
 	for i := range c.Departments {
 		orDefault(&c.Departments[i].SLA, c.Routing.SLA)
 	}
+	rc := r.with("classifier")
+	ifAbsent(root, rc.with("enabled"), &c.Routing.Classifier.Enabled, true)
+	ifAbsent(root, rc.with("threshold"), &c.Routing.Classifier.Threshold, DefaultClassifierConf)
+	ifAbsent(root, rc.with("min_examples"), &c.Routing.Classifier.MinExamples, DefaultClassifierMin)
 	for i := range c.Routing.Rules {
 		for j, k := range c.Routing.Rules[i].Keywords {
 			c.Routing.Rules[i].Keywords[j] = strings.ToLower(strings.TrimSpace(k))
@@ -63,6 +70,7 @@ func (c *Config) applyDefaults(root *yaml.Node) {
 	ifAbsent(root, l.with("baseline_window"), &c.Listening.BaselineWindow, DefaultBaselineWindow)
 	ifAbsent(root, l.with("k"), &c.Listening.K, DefaultK)
 	ifAbsent(root, l.with("repeat_interval"), &c.Listening.RepeatInterval, DefaultRepeatInterval)
+	ifAbsent(root, l.with("quiet_period"), &c.Listening.QuietPeriod, DefaultQuietPeriod)
 
 	s := path{"syncs"}
 	ifAbsent(root, s.with("week"), &c.Syncs.Week, defaultSyncs.Week)

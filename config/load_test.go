@@ -188,13 +188,16 @@ func TestDefaults(t *testing.T) {
 	}
 	want := []any{
 		defaultChannels, DefaultSLA, DefaultReminderAt, DefaultEscalateAt,
-		Listening{MinMentions: 100, BaselineWindow: 168 * time.Hour, K: 3, RepeatInterval: 4 * time.Hour},
+		Listening{MinMentions: 100, BaselineWindow: 168 * time.Hour, K: 3, RepeatInterval: 4 * time.Hour, QuietPeriod: 6 * time.Hour},
 		defaultSyncs, defaultTests, "alex", "higher", "data", "refund",
 	}
 	for i := range want {
 		if got[i] != want[i] {
 			t.Errorf("default %d = %+v, want %+v", i, got[i], want[i])
 		}
+	}
+	if c := cfg.Routing.Classifier; c != (Classifier{Enabled: true, Threshold: 0.6, MinExamples: 5}) {
+		t.Errorf("classifier = %+v, want enabled at 0.6 with 5 examples", c)
 	}
 	if d, _ := cfg.Department("care"); d.SLA != DefaultSLA {
 		t.Errorf("department SLA = %s, want the routing SLA", d.SLA)

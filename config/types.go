@@ -106,6 +106,16 @@ type Routing struct {
 	Escalate float64       `yaml:"escalate_at"` // share of the SLA, 1.0
 	Rules    []RoutingRule `yaml:"rules"`
 	Outbound Outbound      `yaml:"outbound"`
+	// Classifier proposes a department when no rule matches.
+	Classifier Classifier `yaml:"classifier"`
+}
+
+// Classifier is the routing classifier: naive Bayes over the words of past
+// issues and the department that answered them.
+type Classifier struct {
+	Enabled     bool    `yaml:"enabled"`      // default true
+	Threshold   float64 `yaml:"threshold"`    // the confidence it needs to route, 0–1
+	MinExamples int     `yaml:"min_examples"` // answered issues a department needs before it is proposed
 }
 
 // RoutingRule routes text matching any keyword to a department.
@@ -127,6 +137,7 @@ type Listening struct {
 	BaselineWindow time.Duration `yaml:"baseline_window"` // e.g. 168h
 	K              float64       `yaml:"k"`               // standard deviations
 	RepeatInterval time.Duration `yaml:"repeat_interval"` // re-notify an active alert
+	QuietPeriod    time.Duration `yaml:"quiet_period"`    // an alert whose source sends nothing this long resolves
 	AutoOpen       string        `yaml:"auto_open"`       // severity that opens a crisis room; "" = never
 }
 

@@ -85,6 +85,12 @@ func (k *checker) routing() {
 			}
 		}
 	}
+	if cl := r.Classifier; cl.Threshold <= 0 || cl.Threshold > 1 {
+		k.errorf(p.with("classifier", "threshold"), "must be a confidence above 0 and at most 1 (0.6 = 60%%), got %g", cl.Threshold)
+	}
+	if r.Classifier.MinExamples < 1 {
+		k.errorf(p.with("classifier", "min_examples"), "must be at least 1, got %d", r.Classifier.MinExamples)
+	}
 	if u := r.Outbound.URL; u != "" {
 		parsed, err := url.Parse(u)
 		if err != nil || (parsed.Scheme != "http" && parsed.Scheme != "https") || parsed.Host == "" {
@@ -103,6 +109,7 @@ func (k *checker) listening() {
 		k.errorf(p.with("k"), "must be above 0 (standard deviations), got %g", l.K)
 	}
 	k.positive(p.with("repeat_interval"), l.RepeatInterval)
+	k.positive(p.with("quiet_period"), l.QuietPeriod)
 	if l.AutoOpen != "" && !slices.Contains(severityLevels(), l.AutoOpen) {
 		k.errorf(p.with("auto_open"), `want one of sev1, sev2, sev3, sev4 or "" (never), got %q`, l.AutoOpen)
 	}

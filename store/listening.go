@@ -92,6 +92,10 @@ type ListeningAlert struct {
 	SnoozedBy       string
 	SnoozedUntil    time.Time
 	CrisisRequested bool // the crisis room was requested automatically
+	// SilentSince is the end of Source's last window once the card says
+	// "no data since …"; zero while data flows.
+	SilentSince   time.Time
+	ResolveReason string // why it resolved, for the card and the alert's history
 
 	// Written by delivery only (CompleteAlertDeliveries), never by
 	// ApplyAlertChange.

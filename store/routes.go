@@ -36,6 +36,9 @@ type RoutedIssue struct {
 	Department string
 	Rule       string // the routing rule that matched; "" when no rule matched
 	Keyword    string // the keyword that matched
+	// Confidence is the routing classifier's when it chose the department
+	// (no rule matched); 0 when it did not.
+	Confidence float64
 	ChosenBy   string // who named the department (typed or reassigned); "" = the rules chose
 	RoutedBy   string // who routed it; "" = the inbox webhook
 	Status     string
@@ -89,7 +92,28 @@ type Routes interface {
 	UpdateRoutedIssue(ctx context.Context, id int64, change func(*RoutedIssue) error, timers ...bot.Timer) (RoutedIssue, error)
 	// ListRoutedIssues lists issues newest first.
 	ListRoutedIssues(ctx context.Context, q RoutedIssueQuery) ([]RoutedIssue, error)
+	// RoutingExamples returns what the routing classifier learns from: the
+	// text of up to limit answered issues, most recently answered first,
+	// with the department that has them now (after any reassignment).
+	RoutingExamples(ctx context.Context, limit int) ([]RoutingExample, error)
+	// RoutingExamplesStamp changes whenever RoutingExamples would return
+	// something else, so a replica can tell cheaply that its model is stale.
+	RoutingExamplesStamp(ctx context.Context) (RoutingStamp, error)
 	// RoutedIssuesBetween lists the issues received in [from, to), for brand
 	// ("" = every brand), oldest first: the response-time KPIs' input.
 	RoutedIssuesBetween(ctx context.Context, from, to time.Time, brand string) ([]RoutedIssue, error)
+}
+
+// RoutingExample is an answered issue as the routing classifier sees it.
+type RoutingExample struct {
+	IssueID    int64
+	Text       string
+	Department string
+}
+
+// RoutingStamp identifies a state of the answered issues: their number and
+// the sum of their revisions (every change of an issue bumps its revision).
+type RoutingStamp struct {
+	Answered  int64
+	Revisions int64
 }

@@ -24,6 +24,7 @@ const (
 	timerEvaluate = "alerts.evaluate" // judge a series whose points were stored but not judged
 	timerDeliver  = "alerts.deliver"  // deliver an alert's queued chat messages
 	timerRepeat   = "alerts.repeat"   // re-notify an alert that is still active
+	timerSilence  = "alerts.silence"  // notice an alert's source has gone quiet
 )
 
 // Timings that the configuration does not expose.
@@ -94,6 +95,7 @@ func Register(r *bot.Router, d commands.Deps) *Listener {
 	d.Scheduler.Handle(timerEvaluate, l.evaluateTimer)
 	d.Scheduler.Handle(timerDeliver, l.deliverTimer)
 	d.Scheduler.Handle(timerRepeat, l.repeatTimer)
+	d.Scheduler.Handle(timerSilence, l.silenceTimer)
 	return l
 }
 

@@ -158,7 +158,9 @@ func TestAckStopsRepeatNotifications(t *testing.T) {
 }
 
 func TestRepeatAndSnooze(t *testing.T) {
-	f := newFixture(t)
+	// The source sends nothing more: a quiet period longer than the test
+	// keeps the alert active.
+	f := newFixture(t, withConfig(t, "  quiet_period: 6h", "  quiet_period: 24h"))
 	f.feed("recall", steady(12)...)
 	f.feed("recall", 2400)
 	f.Advance(4 * time.Hour)

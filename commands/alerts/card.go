@@ -46,7 +46,11 @@ func (l *Listener) cardTitle(a store.ListeningAlert) string {
 }
 
 func (l *Listener) cardText(a store.ListeningAlert) string {
-	if a.Status == store.AlertResolved {
+	switch {
+	case a.Status == store.AlertResolved && a.ResolveReason != reasonBaseline && a.ResolveReason != "":
+		return fmt.Sprintf("Resolved by itself: %s, nothing since %s. The last window judged had %s mentions (≈%s expected). Peak: %s mentions.",
+			a.ResolveReason, l.clock(a.SilentSince), count(a.Mentions), count(int64(a.Expected)), count(a.PeakMentions))
+	case a.Status == store.AlertResolved:
 		return fmt.Sprintf("Volume is back to baseline: %s mentions in the window to %s (≈%s expected). Peak: %s mentions.",
 			count(a.Mentions), l.clock(a.LastWindow), count(int64(a.Expected)), count(a.PeakMentions))
 	}
@@ -107,6 +111,13 @@ func (l *Listener) status(a store.ListeningAlert) string {
 	parts := []string{"active since " + l.clock(a.OpenedAt)}
 	if a.Status == store.AlertResolved {
 		parts = []string{fmt.Sprintf("resolved at %s after %s", l.clock(a.ResolvedAt), bot.FormatDuration(a.ResolvedAt.Sub(a.OpenedAt)))}
+		if a.ResolveReason != "" {
+			parts[0] += ": " + a.ResolveReason
+		}
+	}
+	if !a.SilentSince.IsZero() && a.Status == store.AlertActive {
+		parts = append(parts, fmt.Sprintf("no data since %s from %s (resolves by itself at %s unless a window comes)",
+			l.clock(a.SilentSince), a.Source, l.clock(a.SilentSince.Add(l.Config.Listening.QuietPeriod))))
 	}
 	if a.AckedBy != "" {
 		parts = append(parts, fmt.Sprintf("acknowledged by @%s at %s", a.AckedBy, l.clock(a.AckedAt)))
@@ -124,8 +135,12 @@ func (l *Listener) status(a store.ListeningAlert) string {
 // card; it names the alert so people can find the card.
 func (l *Listener) updateNote(a store.ListeningAlert) bot.Message {
 	if a.Status == store.AlertResolved {
-		return bot.Message{Text: fmt.Sprintf("✅ Listening alert %s (%s) resolved: %s mentions, ≈%s expected; peak %s.",
-			bot.FormatID(a.ID), l.group(a), count(a.Mentions), count(int64(a.Expected)), count(a.PeakMentions))}
+		why := ""
+		if a.ResolveReason != "" {
+			why = " (" + a.ResolveReason + ")"
+		}
+		return bot.Message{Text: fmt.Sprintf("✅ Listening alert %s (%s) resolved%s: %s mentions, ≈%s expected; peak %s.",
+			bot.FormatID(a.ID), l.group(a), why, count(a.Mentions), count(int64(a.Expected)), count(a.PeakMentions))}
 	}
 	return bot.Message{Text: fmt.Sprintf("🔄 Update to listening alert %s (%s): %s mentions, %.1f× baseline; %s suggested. %s",
 		bot.FormatID(a.ID), l.group(a), count(a.Mentions), a.Multiple, a.PeakSeverity, l.status(a))}

@@ -118,10 +118,15 @@ func contains(t *testing.T, what, got string, want ...string) {
 // noAutoOpen is the example configuration with listening.auto_open "".
 func noAutoOpen(t *testing.T) commandstest.Option {
 	t.Helper()
+	return withConfig(t, "  auto_open: sev1", `  auto_open: ""`)
+}
+
+// withConfig is the example configuration with the line from replaced.
+func withConfig(t *testing.T, from, to string) commandstest.Option {
+	t.Helper()
 	yaml := string(config.Example())
-	const from = "  auto_open: sev1"
 	if !strings.Contains(yaml, from) {
 		t.Fatalf("the example configuration has no %q", from)
 	}
-	return commandstest.WithConfig(strings.Replace(yaml, from, `  auto_open: ""`, 1))
+	return commandstest.WithConfig(strings.Replace(yaml, from, to, 1))
 }

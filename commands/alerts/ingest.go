@@ -124,6 +124,7 @@ func (l *Listener) judgeOnce(ctx context.Context, k store.SeriesKey) (int64, err
 		}
 		ch = l.decide(active, j, l.Clock.Now())
 		ch.Points = ids
+		watchSilence(&ch, latest)
 	}
 	a, err := l.Store.ApplyAlertChange(ctx, ch)
 	if err != nil {

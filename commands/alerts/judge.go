@@ -78,7 +78,7 @@ func (l *Listener) decide(active *store.ListeningAlert, j judgement, now time.Ti
 	a.Mentions, a.Expected, a.Multiple, a.LastWindow = p.Mentions, v.Expected, v.Multiple, p.WindowEnd
 	a.Negative, a.Reach, a.Press = p.Negative, p.Reach, p.Press
 	if v.State == spike.Normal {
-		a.Status, a.ResolvedAt = store.AlertResolved, now
+		a.Status, a.ResolvedAt, a.ResolveReason = store.AlertResolved, now, reasonBaseline
 	}
 	return l.updated(&a, now)
 }

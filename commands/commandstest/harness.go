@@ -67,10 +67,15 @@ type Register func(r *bot.Router, d commands.Deps)
 type Option func(*options)
 
 type options struct {
-	yaml string
-	dir  string
-	chat func(r *bot.Router) bot.Chat
+	yaml  string
+	dir   string
+	chat  func(r *bot.Router) bot.Chat
+	store store.Store
 }
+
+// WithStore runs the features over st (a PostgreSQL store, say) instead of
+// the embedded store; the caller closes it.
+func WithStore(st store.Store) Option { return func(o *options) { o.store = st } }
 
 // WithChat uses the chat that build makes (a platform adapter under test,
 // dispatching to r) instead of the recording chat; Harness.Chat is then nil.
@@ -97,11 +102,15 @@ func New(t testing.TB, features []Register, opts ...Option) *Harness {
 	}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	clock := &Clock{now: Start}
-	st, err := sqlite.Open(context.Background(), o.dir, log)
-	if err != nil {
-		t.Fatalf("open embedded store: %v", err)
+	st := o.store
+	if st == nil {
+		lite, err := sqlite.Open(context.Background(), o.dir, log)
+		if err != nil {
+			t.Fatalf("open embedded store: %v", err)
+		}
+		t.Cleanup(func() { lite.Close() })
+		st = lite
 	}
-	t.Cleanup(func() { st.Close() })
 	if err := st.SeedRoles(context.Background(), seeds(cfg, clock.Now())); err != nil {
 		t.Fatalf("seed roles: %v", err)
 	}

@@ -1,6 +1,7 @@
 package route
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 	"unicode"
@@ -14,15 +15,21 @@ type Match struct {
 	Department string
 	Rule       string // the rule's name ("rule N" when unnamed); "" when no rule matched
 	Keyword    string // the keyword that matched; "" when no rule matched
+	// Confidence is the classifier's when no rule matched and it chose the
+	// department; 0 otherwise.
+	Confidence float64
 }
 
 // Default reports whether no rule matched and the default department was
 // used.
-func (m Match) Default() bool { return m.Rule == "" }
+func (m Match) Default() bool { return m.Rule == "" && m.Confidence == 0 }
 
 // Reason says in words why the message went where it did.
 func (m Match) Reason() string {
-	if m.Default() {
+	switch {
+	case m.Confidence > 0:
+		return fmt.Sprintf("no rule matched; routed to %s by the classifier, %.0f%% confident", m.Department, 100*m.Confidence)
+	case m.Default():
 		return "no rule matched, so it went to the default department"
 	}
 	return "rule " + quote(m.Rule) + " matched " + quote(m.Keyword)

@@ -146,7 +146,7 @@ func reason(is store.RoutedIssue) string {
 	if is.ChosenBy != "" {
 		return "chosen by @" + is.ChosenBy
 	}
-	return Match{Department: is.Department, Rule: is.Rule, Keyword: is.Keyword}.Reason()
+	return Match{Department: is.Department, Rule: is.Rule, Keyword: is.Keyword, Confidence: is.Confidence}.Reason()
 }
 
 // origin says who wrote an issue, and where.

@@ -77,7 +77,7 @@ func (s *Service) route(ctx context.Context, m Message) (routed, error) {
 	if err != nil {
 		return routed{}, err
 	}
-	is, err := s.newIssue(m)
+	is, err := s.newIssue(ctx, m)
 	if err != nil {
 		return routed{}, err
 	}
@@ -151,8 +151,8 @@ func checkLink(link string) error {
 }
 
 // newIssue classifies m and fills in its clock.
-func (s *Service) newIssue(m Message) (store.RoutedIssue, error) {
-	match, err := s.pick(m.Department, m.Text)
+func (s *Service) newIssue(ctx context.Context, m Message) (store.RoutedIssue, error) {
+	match, err := s.pick(ctx, m.Department, m.Text)
 	if err != nil {
 		return store.RoutedIssue{}, err
 	}
@@ -169,15 +169,24 @@ func (s *Service) newIssue(m Message) (store.RoutedIssue, error) {
 	return store.RoutedIssue{
 		Source: m.Source, ExternalID: m.ExternalID, Brand: m.Brand, Platform: m.Platform,
 		Author: m.Author, Text: m.Text, URL: m.URL,
-		Department: dept.ID, Rule: match.Rule, Keyword: match.Keyword, ChosenBy: chosenBy, RoutedBy: m.RoutedBy,
+		Department: dept.ID, Rule: match.Rule, Keyword: match.Keyword, Confidence: match.Confidence,
+		ChosenBy: chosenBy, RoutedBy: m.RoutedBy,
 		Status: store.IssueOpen, ReceivedAt: received, RoutedAt: now, DueAt: now.Add(s.sla(dept)),
 	}, nil
 }
 
-// pick chooses the department: the one named, or the rules' choice.
-func (s *Service) pick(department, text string) (Match, error) {
+// pick chooses the department: the one named, or the rules' choice, or —
+// when no rule matches — the classifier's if it is confident enough.
+func (s *Service) pick(ctx context.Context, department, text string) (Match, error) {
 	if department == "" || department == Auto {
-		return Classify(s.Config.Routing.Rules, s.Config.Routing.Default, text), nil
+		m := Classify(s.Config.Routing.Rules, s.Config.Routing.Default, text)
+		if !m.Default() {
+			return m, nil
+		}
+		if p, ok := s.classify(ctx, text); ok {
+			return Match{Department: p.Department, Confidence: p.Confidence}, nil
+		}
+		return m, nil
 	}
 	dept, err := s.department(department)
 	if err != nil {

@@ -31,13 +31,14 @@ const socialLead = "social-lead"
 // both go through it.
 type Service struct {
 	commands.Deps
-	sender Sender
+	sender  Sender
+	learner *learner
 }
 
 // New returns a service. sender delivers answers back to the social inbox;
 // nil means answers are only recorded.
 func New(d commands.Deps, sender Sender) *Service {
-	return &Service{Deps: d, sender: sender}
+	return &Service{Deps: d, sender: sender, learner: &learner{}}
 }
 
 // Register builds the service, adds the /route commands and the route

@@ -23,7 +23,7 @@ import (
 const alertColumns = `id, brand, topic, status, severity, peak_severity, reasons, source, mentions, expected,
 	multiple, negative, reach, press, peak_mentions, samples, first_window, last_window, opened_at,
 	updated_at, resolved_at, acked_by, acked_at, snoozed_by, snoozed_until, crisis_requested,
-	message_channel, message_id, version`
+	silent_since, resolve_reason, message_channel, message_id, version`
 
 // Limits of ListListeningAlerts.
 const (
@@ -149,13 +149,13 @@ func writeAlert(ctx context.Context, q *querier, a store.ListeningAlert) (store.
 	args := []any{a.Brand, a.Topic, a.Status, a.Severity, a.PeakSeverity, reasons, a.Source, a.Mentions, a.Expected,
 		a.Multiple, a.Negative, a.Reach, a.Press, a.PeakMentions, samples, a.FirstWindow, a.LastWindow, a.OpenedAt,
 		a.UpdatedAt, zeroAsNull(a.ResolvedAt), a.AckedBy, zeroAsNull(a.AckedAt), a.SnoozedBy, zeroAsNull(a.SnoozedUntil),
-		a.CrisisRequested}
+		a.CrisisRequested, zeroAsNull(a.SilentSince), a.ResolveReason}
 	if a.ID == 0 {
 		err = q.queryRow(ctx, `INSERT INTO listening_alerts (brand, topic, status, severity, peak_severity, reasons,
 				source, mentions, expected, multiple, negative, reach, press, peak_mentions, samples, first_window,
 				last_window, opened_at, updated_at, resolved_at, acked_by, acked_at, snoozed_by, snoozed_until,
-				crisis_requested)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+				crisis_requested, silent_since, resolve_reason)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 			RETURNING id, message_channel, message_id, version`, args...).Scan(&a.ID, &a.MessageChannel, &a.MessageID, &a.Version)
 		if bot.IsCode(err, bot.EConflict) {
 			return a, &bot.Error{Code: bot.EConflict, Message: "an alert for " + groupName(a.Brand, a.Topic) + " is active already", Err: err}
@@ -166,7 +166,7 @@ func writeAlert(ctx context.Context, q *querier, a store.ListeningAlert) (store.
 			peak_severity = ?, reasons = ?, source = ?, mentions = ?, expected = ?, multiple = ?, negative = ?,
 			reach = ?, press = ?, peak_mentions = ?, samples = ?, first_window = ?, last_window = ?, opened_at = ?,
 			updated_at = ?, resolved_at = ?, acked_by = ?, acked_at = ?, snoozed_by = ?, snoozed_until = ?,
-			crisis_requested = ?, version = version + 1
+			crisis_requested = ?, silent_since = ?, resolve_reason = ?, version = version + 1
 		WHERE id = ? AND version = ?
 		RETURNING message_channel, message_id, version`,
 		append(args, a.ID, a.Version)...).Scan(&a.MessageChannel, &a.MessageID, &a.Version)
@@ -181,15 +181,17 @@ func scanAlert(r Row) (store.ListeningAlert, error) {
 		a                           store.ListeningAlert
 		reasons, samples            string
 		resolved, acked, snoozedTil sql.NullTime
+		silent                      sql.NullTime
 	)
 	err := r.Scan(&a.ID, &a.Brand, &a.Topic, &a.Status, &a.Severity, &a.PeakSeverity, &reasons, &a.Source,
 		&a.Mentions, &a.Expected, &a.Multiple, &a.Negative, &a.Reach, &a.Press, &a.PeakMentions, &samples,
 		&a.FirstWindow, &a.LastWindow, &a.OpenedAt, &a.UpdatedAt, &resolved, &a.AckedBy, &acked, &a.SnoozedBy,
-		&snoozedTil, &a.CrisisRequested, &a.MessageChannel, &a.MessageID, &a.Version)
+		&snoozedTil, &a.CrisisRequested, &silent, &a.ResolveReason, &a.MessageChannel, &a.MessageID, &a.Version)
 	if err != nil {
 		return a, err
 	}
 	a.ResolvedAt, a.AckedAt, a.SnoozedUntil = nullTimeValue(resolved), nullTimeValue(acked), nullTimeValue(snoozedTil)
+	a.SilentSince = nullTimeValue(silent)
 	if err := json.Unmarshal([]byte(reasons), &a.Reasons); err != nil {
 		return a, fmt.Errorf("reasons of alert %d: %w", a.ID, err)
 	}

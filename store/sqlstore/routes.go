@@ -22,7 +22,7 @@ const issueColumns = `id, source, external_id, brand, platform, author, text, ur
 	department, rule_name, keyword, chosen_by, routed_by, status,
 	received_at, routed_at, due_at, post_channel, post_id, posted_at, reminded_at, escalated_at,
 	claimed_by, claimed_at, answered_by, answered_at, reply, resolved_by, resolved_at,
-	delivery, delivery_attempts, delivery_error, delivered_at`
+	delivery, delivery_attempts, delivery_error, delivered_at, confidence`
 
 // CreateRoutedIssue stores a new issue with its timers, or returns the one
 // already stored with the same source and external id (created=false).
@@ -40,13 +40,13 @@ func (s *Store) CreateRoutedIssue(ctx context.Context, is store.RoutedIssue, tim
 			}
 		}
 		err := q.queryRow(ctx, `INSERT INTO routed_issues (source, external_id, brand, platform, author, text, url,
-				department, rule_name, keyword, chosen_by, routed_by, status, received_at, routed_at, due_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+				department, rule_name, keyword, chosen_by, routed_by, status, received_at, routed_at, due_at, confidence)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 			ON CONFLICT (source, external_id) WHERE source <> '' DO NOTHING
 			RETURNING id`,
 			is.Source, is.ExternalID, is.Brand, is.Platform, is.Author, is.Text, is.URL,
 			is.Department, is.Rule, is.Keyword, is.ChosenBy, is.RoutedBy, is.Status,
-			is.ReceivedAt, is.RoutedAt, is.DueAt).Scan(&is.ID)
+			is.ReceivedAt, is.RoutedAt, is.DueAt, is.Confidence).Scan(&is.ID)
 		if errors.Is(err, ErrNoRows) {
 			got, err = issueByExternalID(ctx, q, is.Source, is.ExternalID)
 			return err
@@ -137,6 +137,52 @@ func (s *Store) RoutedIssuesBetween(ctx context.Context, from, to time.Time, bra
 	return s.listIssues(ctx, w, "received_at, id", 0)
 }
 
+// Limits of RoutingExamples.
+const (
+	defaultExampleLimit = 5000
+	maxExampleLimit     = 50000
+)
+
+// RoutingExamples returns the text and current department of up to limit
+// answered issues, most recently answered first.
+func (s *Store) RoutingExamples(ctx context.Context, limit int) ([]store.RoutingExample, error) {
+	if limit <= 0 {
+		limit = defaultExampleLimit
+	}
+	var out []store.RoutingExample
+	err := s.inTx(ctx, func(q *querier) error {
+		rows, err := q.query(ctx, `SELECT id, text, department FROM routed_issues
+			WHERE answered_at IS NOT NULL ORDER BY answered_at DESC, id DESC LIMIT ?`, min(limit, maxExampleLimit))
+		if err != nil {
+			return err
+		}
+		out, err = collect(rows, func(r Rows) (e store.RoutingExample, err error) {
+			err = r.Scan(&e.IssueID, &e.Text, &e.Department)
+			return e, err
+		})
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("routing examples: %w", err)
+	}
+	return out, nil
+}
+
+// RoutingExamplesStamp counts the answered issues and sums their
+// revisions: an issue answered, or an answered one changed (reassigned,
+// say), changes the stamp.
+func (s *Store) RoutingExamplesStamp(ctx context.Context) (store.RoutingStamp, error) {
+	var st store.RoutingStamp
+	err := s.inTx(ctx, func(q *querier) error {
+		return q.queryRow(ctx, `SELECT COUNT(*), COALESCE(SUM(revision), 0) FROM routed_issues
+			WHERE answered_at IS NOT NULL`).Scan(&st.Answered, &st.Revisions)
+	})
+	if err != nil {
+		return st, fmt.Errorf("routing examples stamp: %w", err)
+	}
+	return st, nil
+}
+
 // listIssues runs one filtered, ordered query; limit 0 means all.
 func (s *Store) listIssues(ctx context.Context, w where, order string, limit int) ([]store.RoutedIssue, error) {
 	query := `SELECT ` + issueColumns + ` FROM routed_issues` + w.sql() + ` ORDER BY ` + order
@@ -202,14 +248,15 @@ func saveIssue(ctx context.Context, q *querier, is store.RoutedIssue) error {
 			received_at = ?, routed_at = ?, due_at = ?, post_channel = ?, post_id = ?, posted_at = ?,
 			reminded_at = ?, escalated_at = ?, claimed_by = ?, claimed_at = ?, answered_by = ?, answered_at = ?,
 			reply = ?, resolved_by = ?, resolved_at = ?,
-			delivery = ?, delivery_attempts = ?, delivery_error = ?, delivered_at = ?
+			delivery = ?, delivery_attempts = ?, delivery_error = ?, delivered_at = ?, confidence = ?,
+			revision = revision + 1
 		WHERE id = ?`,
 		is.Brand, is.Platform, is.Author, is.Text, is.URL,
 		is.Department, is.Rule, is.Keyword, is.ChosenBy, is.RoutedBy, is.Status,
 		is.ReceivedAt, is.RoutedAt, is.DueAt, is.PostChannel, is.PostID, zeroAsNull(is.PostedAt),
 		zeroAsNull(is.RemindedAt), zeroAsNull(is.EscalatedAt), is.ClaimedBy, zeroAsNull(is.ClaimedAt),
 		is.AnsweredBy, zeroAsNull(is.AnsweredAt), is.Reply, is.ResolvedBy, zeroAsNull(is.ResolvedAt),
-		is.Delivery, is.DeliveryAttempts, is.DeliveryError, zeroAsNull(is.DeliveredAt),
+		is.Delivery, is.DeliveryAttempts, is.DeliveryError, zeroAsNull(is.DeliveredAt), is.Confidence,
 		is.ID)
 	if err != nil {
 		return fmt.Errorf("save routed issue %d: %w", is.ID, err)
@@ -227,7 +274,7 @@ func scanIssue(r Rows) (store.RoutedIssue, error) {
 		&is.Department, &is.Rule, &is.Keyword, &is.ChosenBy, &is.RoutedBy, &is.Status,
 		&is.ReceivedAt, &is.RoutedAt, &is.DueAt, &is.PostChannel, &is.PostID, &posted, &reminded, &escalated,
 		&is.ClaimedBy, &claimed, &is.AnsweredBy, &answered, &is.Reply, &is.ResolvedBy, &resolved,
-		&is.Delivery, &is.DeliveryAttempts, &is.DeliveryError, &delivered)
+		&is.Delivery, &is.DeliveryAttempts, &is.DeliveryError, &delivered, &is.Confidence)
 	if err != nil {
 		return is, err
 	}

@@ -18,6 +18,7 @@ func listeningTests() []test {
 		{"ListeningPointsJudgedOnce", testPointsJudgedOnce},
 		{"ListeningPointsConcurrentDuplicates", testPointConcurrentDuplicates},
 		{"ListeningAlertLifecycle", testAlertLifecycle},
+		{"ListeningAlertSilenceAndReason", testAlertSilence},
 		{"ListeningAlertOneActivePerGroup", testAlertOneActive},
 		{"ListeningAlertConcurrentOpens", testAlertConcurrentOpens},
 		{"ListeningAlertList", testAlertList},
@@ -231,6 +232,32 @@ func testAlertLifecycle(t *testing.T, s store.Store) {
 	checkCode(t, "an unknown alert", err, bot.ENotFound)
 	resolved := must(s.ListeningAlert(t.Context(), a.ID))(t)
 	checkTime(t, "ResolvedAt", resolved.ResolvedAt, base().Add(3*time.Hour))
+}
+
+// testAlertSilence keeps when an alert's source went quiet and why it
+// resolved.
+func testAlertSilence(t *testing.T, s store.Store) {
+	a := openAlert(t, s, newAlert("acme", "recall", 0))
+	if !a.SilentSince.IsZero() || a.ResolveReason != "" {
+		t.Fatalf("a new alert is silent since %v, resolved because %q", a.SilentSince, a.ResolveReason)
+	}
+	a.SilentSince = base().Add(-time.Hour)
+	a = must(s.ApplyAlertChange(t.Context(), store.AlertChange{Alert: &a}))(t)
+	checkTime(t, "SilentSince", must(s.ListeningAlert(t.Context(), a.ID))(t).SilentSince, base().Add(-time.Hour))
+
+	a.Status, a.ResolvedAt, a.ResolveReason = store.AlertResolved, base().Add(6*time.Hour), "no data from brandwatch for 6h"
+	must(s.ApplyAlertChange(t.Context(), store.AlertChange{Alert: &a}))(t)
+	got := must(s.ListeningAlert(t.Context(), a.ID))(t)
+	if got.Status != store.AlertResolved || got.ResolveReason != "no data from brandwatch for 6h" {
+		t.Errorf("resolved alert = %+v", got)
+	}
+	a = got
+	a.Status, a.SilentSince = store.AlertActive, time.Time{}
+	a.Topic = "other"
+	a.ID = 0
+	if again := openAlert(t, s, a); !again.SilentSince.IsZero() {
+		t.Errorf("SilentSince cleared = %v, want zero", again.SilentSince)
+	}
 }
 
 func testAlertOneActive(t *testing.T, s store.Store) {

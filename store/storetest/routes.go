@@ -22,6 +22,7 @@ func routeTests() []test {
 		{"RouteList", testRouteList},
 		{"RouteBetween", testRouteBetween},
 		{"RouteNotFound", testRouteNotFound},
+		{"RouteExamplesForTheClassifier", testRouteExamples},
 	}
 }
 
@@ -282,5 +283,62 @@ func must2[A, B any](a A, b B, err error) func(t *testing.T) (A, B) {
 			t.Fatal(err)
 		}
 		return a, b
+	}
+}
+
+// testRouteExamples checks what the routing classifier learns from: the
+// answered issues with their department now, and a stamp that changes
+// whenever they do.
+func testRouteExamples(t *testing.T, s store.Store) {
+	ctx := t.Context()
+	stamp := func() store.RoutingStamp { return must(s.RoutingExamplesStamp(ctx))(t) }
+	empty := stamp()
+	if empty.Answered != 0 || len(must(s.RoutingExamples(ctx, 0))(t)) != 0 {
+		t.Fatalf("examples of an empty store: stamp %+v", empty)
+	}
+	classified := newIssue("", "", "", "sales", base())
+	classified.Rule, classified.Keyword, classified.Confidence = "", "", 0.82
+	first := createIssue(t, s, classified)
+	if got := must(s.RoutedIssue(ctx, first.ID))(t); got.Confidence != 0.82 {
+		t.Errorf("Confidence = %v, want 0.82", got.Confidence)
+	}
+	second := createIssue(t, s, newIssue("", "", "", "customer-care", base()))
+	if stamp() != empty {
+		t.Errorf("unanswered issues changed the stamp: %+v", stamp())
+	}
+	answer := func(id int64, at time.Time) {
+		must(s.UpdateRoutedIssue(ctx, id, func(is *store.RoutedIssue) error {
+			is.Status, is.AnsweredBy, is.AnsweredAt = store.IssueAnswered, "kim", at
+			return nil
+		}))(t)
+	}
+	answer(second.ID, base().Add(time.Hour))
+	answer(first.ID, base().Add(2*time.Hour))
+	one := stamp()
+	if one.Answered != 2 {
+		t.Errorf("stamp after two answers = %+v", one)
+	}
+	got := must(s.RoutingExamples(ctx, 0))(t)
+	want := []store.RoutingExample{
+		{IssueID: first.ID, Text: classified.Text, Department: "sales"},
+		{IssueID: second.ID, Text: classified.Text, Department: "customer-care"},
+	}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("RoutingExamples = %+v, want %+v (latest answer first)", got, want)
+	}
+	if got := must(s.RoutingExamples(ctx, 1))(t); len(got) != 1 || got[0].IssueID != first.ID {
+		t.Errorf("RoutingExamples(1) = %+v", got)
+	}
+
+	// Reassigning an answered issue changes its label, and the stamp.
+	must(s.UpdateRoutedIssue(ctx, second.ID, func(is *store.RoutedIssue) error {
+		is.Department = "sales"
+		return nil
+	}))(t)
+	if two := stamp(); two == one || two.Answered != 2 {
+		t.Errorf("stamp after a reassignment = %+v, was %+v", two, one)
+	}
+	if got := must(s.RoutingExamples(ctx, 0))(t); got[1].Department != "sales" {
+		t.Errorf("reassigned example = %+v, want sales", got[1])
 	}
 }
