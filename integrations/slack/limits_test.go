@@ -1,0 +1,92 @@
+package slack
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+	"testing"
+)
+
+// sentBlock is the part of a Block Kit block these tests read.
+type sentBlock struct {
+	Type   string                  `json:"type"`
+	Text   *struct{ Text string }  `json:"text"`
+	Fields []struct{ Text string } `json:"fields"`
+}
+
+// sentBlocks decodes the blocks of one recorded chat.postMessage call.
+func sentBlocks(t *testing.T, c apiCall) []sentBlock {
+	t.Helper()
+	var bs []sentBlock
+	if err := json.Unmarshal([]byte(c.form.Get("blocks")), &bs); err != nil {
+		t.Fatalf("blocks of a post: %v", err)
+	}
+	return bs
+}
+
+// TestLongCrisisSummaryIsPagedWithEveryTimelineEntry resolves a crisis with
+// a 104-entry timeline through the Slack adapter: every entry reaches Slack,
+// in sections of at most 3,000 characters and messages of at most 50 blocks.
+func TestLongCrisisSummaryIsPagedWithEveryTimelineEntry(t *testing.T) {
+	s := newSlackCrisis(t)
+	s.command("alex", "C0SOCIAL", "open sev2 Checkout outage --brand acme", "200.0.open")
+	cr, err := s.h.Store.CrisisByRoom(t.Context(), crisisRoom)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"opened as sev2: Checkout outage"}
+	for i := 1; ; i++ {
+		tl, err := s.h.Store.Timeline(t.Context(), cr.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(tl) == 103 {
+			break
+		}
+		text := fmt.Sprintf("update-%03d payments team reports progress on the checkout fix", i)
+		want = append(want, text)
+		s.command("lee", crisisRoom, "status "+text, fmt.Sprintf("200.%d.status", i))
+	}
+	before := len(s.f.callsTo("chat.postMessage"))
+	s.command("alex", crisisRoom, "resolve card processor restored: final-entry", "200.999.resolve")
+	want = append(want, "final-entry")
+	if tl, err := s.h.Store.Timeline(t.Context(), cr.ID); err != nil || len(tl) != 104 || len(want) != 104 {
+		t.Fatalf("timeline has %d entries (%v), checking %d; want 104", len(tl), err, len(want))
+	}
+
+	var all strings.Builder
+	posts := s.f.callsTo("chat.postMessage")[before:]
+	for _, c := range posts {
+		if c.form.Get("channel") != crisisRoom {
+			continue
+		}
+		bs := sentBlocks(t, c)
+		if len(bs) > maxBlocks {
+			t.Errorf("a message has %d blocks, over Slack's %d", len(bs), maxBlocks)
+		}
+		for _, b := range bs {
+			if b.Text != nil {
+				if n := units(b.Text.Text); n > maxSectionText {
+					t.Errorf("a %s block has %d characters, over Slack's %d", b.Type, n, maxSectionText)
+				}
+				all.WriteString(b.Text.Text + "\n")
+			}
+			for _, f := range b.Fields {
+				all.WriteString(f.Text + "\n")
+			}
+		}
+	}
+	got := all.String()
+	if !strings.Contains(got, "resolved") {
+		t.Fatalf("no summary reached the room; posts:\n%s", got)
+	}
+	missing := 0
+	for _, w := range want {
+		if !strings.Contains(got, w) {
+			missing++
+		}
+	}
+	if missing > 0 {
+		t.Errorf("%d of %d timeline entries missing from the summary Slack received", missing, len(want))
+	}
+}
