@@ -1,10 +1,16 @@
 package slack
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
+	"time"
+
+	"github.com/interlock-coe/interlock/bot"
 )
 
 // sentBlock is the part of a Block Kit block these tests read.
@@ -88,5 +94,48 @@ func TestLongCrisisSummaryIsPagedWithEveryTimelineEntry(t *testing.T) {
 	}
 	if missing > 0 {
 		t.Errorf("%d of %d timeline entries missing from the summary Slack received", missing, len(want))
+	}
+}
+
+// TestPostsToOneChannelKeepTheirOrderUnder429: the first post is refused
+// with a 429 and Retry-After 1; a second post to the channel, made while
+// the first waits, reaches Slack only after the first's retry.
+func TestPostsToOneChannelKeepTheirOrderUnder429(t *testing.T) {
+	f := newFakeSlack(t)
+	a, _, _ := testAdapter(t, f, nil)
+	f.limited = 1
+	var (
+		waited atomic.Bool
+		second = make(chan error, 1)
+	)
+	a.sleep = func(ctx context.Context, d time.Duration) error {
+		if d >= time.Second && waited.CompareAndSwap(false, true) {
+			func() {
+				// The first post waits out its Retry-After: post the next one
+				// now, and give it every chance to overtake.
+				go func() {
+					_, err := a.Post(context.Background(), "C0SOCIAL", bot.Message{Text: "second"})
+					second <- err
+				}()
+				deadline := time.Now().Add(500 * time.Millisecond)
+				for len(f.callsTo("chat.postMessage")) < 2 && time.Now().Before(deadline) {
+					time.Sleep(5 * time.Millisecond)
+				}
+			}()
+		}
+		return ctx.Err()
+	}
+	if _, err := a.Post(context.Background(), "C0SOCIAL", bot.Message{Text: "first"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := <-second; err != nil {
+		t.Fatal(err)
+	}
+	var order []string
+	for _, c := range f.callsTo("chat.postMessage") {
+		order = append(order, c.form.Get("text"))
+	}
+	if want := []string{"first", "first", "second"}; !slices.Equal(order, want) {
+		t.Errorf("chat.postMessage calls in order %q, want %q (the 429, its retry, then the next post)", order, want)
 	}
 }

@@ -131,16 +131,20 @@ func (a *Adapter) Post(ctx context.Context, channel string, msg bot.Message) (bo
 		return bot.MessageRef{}, err
 	}
 	var first bot.MessageRef
-	for i, p := range pages {
-		ts, err := a.postPage(ctx, id, p)
-		if err != nil {
-			return first, fmt.Errorf("post to %s (part %d of %d): %w", channel, i+1, len(pages), err)
+	// The pages go out together, in their turn among the channel's posts.
+	err = a.queue.inOrder(ctx, id, func() error {
+		for i, p := range pages {
+			ts, err := a.postPage(ctx, id, p)
+			if err != nil {
+				return fmt.Errorf("post to %s (part %d of %d): %w", channel, i+1, len(pages), err)
+			}
+			if i == 0 {
+				first = bot.MessageRef{Channel: id, ID: ts}
+			}
 		}
-		if i == 0 {
-			first = bot.MessageRef{Channel: id, ID: ts}
-		}
-	}
-	return first, nil
+		return nil
+	})
+	return first, err
 }
 
 func (a *Adapter) postPage(ctx context.Context, channel string, p page) (string, error) {

@@ -49,7 +49,10 @@ func (r *responder) deliver(ctx context.Context, p page, private bool) error {
 	if private && !r.in.direct {
 		return r.ephemeral(ctx, p)
 	}
-	_, err := r.a.postPage(ctx, r.in.channel, p)
+	err := r.a.queue.inOrder(ctx, r.in.channel, func() error {
+		_, err := r.a.postPage(ctx, r.in.channel, p)
+		return err
+	})
 	if code := slackError(err); (code == "not_in_channel" || code == "channel_not_found") && r.takeHookUse() {
 		// The bot is not in this private channel; the command's
 		// response_url can still answer there.
