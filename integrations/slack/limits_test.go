@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"slices"
 	"strings"
 	"sync/atomic"
@@ -137,5 +139,41 @@ func TestPostsToOneChannelKeepTheirOrderUnder429(t *testing.T) {
 	}
 	if want := []string{"first", "first", "second"}; !slices.Equal(order, want) {
 		t.Errorf("chat.postMessage calls in order %q, want %q (the 429, its retry, then the next post)", order, want)
+	}
+}
+
+// TestDeadResponseURLFallsBackToPostEphemeralQuickly: a response_url that
+// hangs, or refuses connections, is given up on after hookTimeout and the
+// private reply arrives through chat.postEphemeral. The 10-second bound is
+// generous; before the fix the fallback came after 30 s or more.
+func TestDeadResponseURLFallsBackToPostEphemeralQuickly(t *testing.T) {
+	release := make(chan struct{})
+	hanging := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-release:
+		case <-r.Context().Done():
+		}
+	}))
+	t.Cleanup(hanging.Close)
+	t.Cleanup(func() { close(release) })
+	refusing := httptest.NewServer(http.NotFoundHandler())
+	refusing.Close() // its port now refuses connections
+
+	for name, hook := range map[string]string{"hanging": hanging.URL, "refusing": refusing.URL} {
+		t.Run(name, func(t *testing.T) {
+			f := newFakeSlack(t)
+			a, _, _ := testAdapter(t, f, nil)
+			a.sleep = sleepContext // retries really wait, as in production
+			r := &responder{a: a, in: inbound{id: "1", user: "U0ALICE", channel: "C0SOCIAL", responseURL: hook}}
+			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			defer cancel()
+			if err := r.Respond(ctx, bot.Reply{Message: bot.Message{Text: "only you"}, Private: true}); err != nil {
+				t.Fatalf("Respond: %v", err)
+			}
+			calls := f.callsTo("chat.postEphemeral")
+			if len(calls) != 1 || calls[0].form.Get("text") != "only you" || calls[0].form.Get("user") != "U0ALICE" {
+				t.Fatalf("chat.postEphemeral calls %+v, want the reply to U0ALICE", calls)
+			}
+		})
 	}
 }
