@@ -25,7 +25,14 @@ const (
 // page is one Slack message of a rendered bot.Message.
 type page struct {
 	blocks   []slack.Block
-	fallback string // plain text for notifications and old clients
+	fallback string  // plain text for notifications and old clients
+	pieces   []piece // what blocks were made of, to split the page again
+}
+
+// halves splits a page of two or more blocks into two pages.
+func (p page) halves() (page, page) {
+	n := len(p.pieces) / 2
+	return newPage(p.pieces[:n]), newPage(p.pieces[n:])
 }
 
 // piece is one block and its plain-text equivalent.
@@ -56,7 +63,7 @@ func render(m bot.Message, ids map[string]string) []page {
 }
 
 func newPage(pieces []piece) page {
-	p := page{blocks: make([]slack.Block, 0, len(pieces))}
+	p := page{blocks: make([]slack.Block, 0, len(pieces)), pieces: pieces}
 	plain := make([]string, 0, len(pieces))
 	for _, pc := range pieces {
 		p.blocks = append(p.blocks, pc.block)

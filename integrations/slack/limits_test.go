@@ -177,3 +177,54 @@ func TestDeadResponseURLFallsBackToPostEphemeralQuickly(t *testing.T) {
 		})
 	}
 }
+
+// TestBlocksTooLongIsSplitAndPostedInParts: when Slack answers
+// msg_blocks_too_long (its size rules are more than we can measure), the
+// message is halved and posted in parts, in order, with nothing lost.
+func TestBlocksTooLongIsSplitAndPostedInParts(t *testing.T) {
+	for _, code := range []string{"msg_blocks_too_long", "invalid_blocks"} {
+		t.Run(code, func(t *testing.T) {
+			f := newFakeSlack(t)
+			a, _, _ := testAdapter(t, f, nil)
+			f.blockCap, f.capError = 5, code
+			var fields []bot.Field
+			for i := range 12 {
+				fields = append(fields, bot.Field{Title: fmt.Sprintf("part-%02d", i), Value: strings.Repeat("word ", 500)})
+			}
+			ref, err := a.Post(context.Background(), "C0SOCIAL", bot.Message{Title: "Long report", Fields: fields})
+			if err != nil {
+				t.Fatalf("Post: %v", err)
+			}
+			if ref.ID == "" {
+				t.Error("no reference to the first part")
+			}
+			checkPartsInOrder(t, f, 12)
+		})
+	}
+}
+
+// checkPartsInOrder checks that the posts Slack accepted hold part-00 to
+// part-<n-1>, in order.
+func checkPartsInOrder(t *testing.T, f *fakeSlack, n int) {
+	t.Helper()
+	var got strings.Builder
+	for _, c := range f.callsTo("chat.postMessage") {
+		bs := sentBlocks(t, c)
+		if len(bs) > f.blockCap {
+			continue // refused
+		}
+		for _, b := range bs {
+			if b.Text != nil {
+				got.WriteString(b.Text.Text + "\n")
+			}
+		}
+	}
+	last := -1
+	for i := range n {
+		at := strings.Index(got.String(), fmt.Sprintf("part-%02d", i))
+		if at < 0 || at < last {
+			t.Fatalf("part-%02d missing or out of order in what Slack accepted", i)
+		}
+		last = at
+	}
+}

@@ -147,12 +147,24 @@ func (a *Adapter) Post(ctx context.Context, channel string, msg bot.Message) (bo
 	return first, err
 }
 
+// postPage posts one page. When Slack finds it too big anyway
+// (msg_blocks_too_long, or invalid_blocks for too many), its rules being
+// more than we can measure, the page is halved and posted in two parts, in
+// order, each split again as needed; the timestamp is the first part's.
 func (a *Adapter) postPage(ctx context.Context, channel string, p page) (string, error) {
 	var ts string
 	err := a.call(ctx, "chat.postMessage", channel, func(ctx context.Context) (err error) {
 		_, ts, err = a.api.PostMessageContext(ctx, channel, pageOptions(p)...)
 		return err
 	})
+	if code := slackError(err); (code == "msg_blocks_too_long" || code == "invalid_blocks") && len(p.pieces) > 1 {
+		a.log.Warn("Slack refused a message as too big; posting it in two parts", "channel", channel, "blocks", len(p.blocks), "err", err)
+		first, second := p.halves()
+		if ts, err = a.postPage(ctx, channel, first); err != nil {
+			return ts, err
+		}
+		_, err = a.postPage(ctx, channel, second)
+	}
 	return ts, err
 }
 
