@@ -18,6 +18,7 @@ func versionTests() []test {
 		{"CrisisConcurrentWritersOneWins", testCrisisConcurrentWriters},
 		{"CrisisUpdateWritesExtrasOnlyWithTheChange", testCrisisUpdateExtras},
 		{"SyncTwoWritersOneWins", testSyncTwoWriters},
+		{"ExperimentConcurrentMovesOneWins", testExperimentConcurrentMoves},
 	}
 }
 
@@ -155,5 +156,41 @@ func testSyncTwoWriters(t *testing.T, s store.Store) {
 	checkTime(t, "NextAt after the lost write", got.NextAt, read.NextAt)
 	if got.FacilitatorTurn != won.FacilitatorTurn {
 		t.Errorf("FacilitatorTurn = %d, want the winner's %d", got.FacilitatorTurn, won.FacilitatorTurn)
+	}
+}
+
+// testExperimentConcurrentMoves checks that tests move by conditional
+// updates: of concurrent picks of one proposed test, and then concurrent
+// starts of the picked one, exactly one wins and the others get EConflict.
+func testExperimentConcurrentMoves(t *testing.T, s store.Store) {
+	at := base()
+	e := proposeExperiment(t, s, "Reels hooks", at)
+	moves := map[string]func(i int) error{
+		"pick": func(i int) error {
+			_, err := s.PickExperiment(t.Context(), store.ExperimentPick{ID: e.ID, Owner: string(rune('a' + i)), By: "x", At: at, Turn: -1})
+			return err
+		},
+		"start": func(int) error { _, err := s.StartExperiment(t.Context(), e.ID, at); return err },
+	}
+	for _, name := range []string{"pick", "start"} {
+		const n = 6
+		errs := make([]error, n)
+		var wg sync.WaitGroup
+		for i := range n {
+			wg.Go(func() { errs[i] = moves[name](i) })
+		}
+		wg.Wait()
+		won := 0
+		for _, err := range errs {
+			switch {
+			case err == nil:
+				won++
+			case !bot.IsCode(err, bot.EConflict):
+				t.Errorf("concurrent %s: %v, want success or %s", name, err, bot.EConflict)
+			}
+		}
+		if won != 1 {
+			t.Errorf("%d of %d concurrent %ss won, want 1", won, n, name)
+		}
 	}
 }
