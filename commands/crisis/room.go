@@ -2,6 +2,7 @@ package crisis
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -36,7 +37,7 @@ func (h *handlers) decide(ctx context.Context, c *bot.Context) error {
 	}
 	reply := fmt.Sprintf("📝 Decision %s recorded by @%s: %s", bot.FormatID(d.ID), c.User, text)
 	if err := h.timeline(ctx, cr, c.User, "decision", fmt.Sprintf("decision %s: %s", bot.FormatID(d.ID), text)); err != nil {
-		if !bot.IsCode(err, bot.EConflict) {
+		if !bot.IsCode(err, bot.EConflict) || errors.Is(err, store.ErrStale) {
 			return err
 		}
 		// Resolved meanwhile: the decision is logged, the closed timeline
