@@ -3,6 +3,8 @@ package store
 import (
 	"context"
 	"time"
+
+	"github.com/interlock-coe/interlock/bot"
 )
 
 // Crisis statuses.
@@ -32,6 +34,21 @@ type Crisis struct {
 	ResolvedBy      string
 	Summary         string
 	Missing         string // roles without a holder, comma-separated
+	// Version is bumped by every write; a write must name the version it
+	// read (see UpdateCrisis).
+	Version int64
+}
+
+// CrisisUpdate is one version-checked change to a crisis, written in one
+// transaction with everything that goes with it, so that a change that
+// loses a race leaves no timeline entry, decision or timer behind.
+type CrisisUpdate struct {
+	// Crisis is the new state; its Version must be the one that was read.
+	Crisis    Crisis
+	Timeline  []TimelineEntry // appended (CrisisID is filled in)
+	Decisions []Decision      // appended to the decision log
+	Schedule  []bot.Timer     // armed; a pending timer with the same key is moved
+	Cancel    []string        // keys of pending timers to remove
 }
 
 // CrisisStep is one step of opening a crisis room.
@@ -101,7 +118,14 @@ type Crises interface {
 	CrisisByRoom(ctx context.Context, roomID string) (Crisis, error)
 	// ListCrises lists open crises, or all when all is true, newest first.
 	ListCrises(ctx context.Context, all bool) ([]Crisis, error)
-	// SaveCrisis writes every mutable field of c (by ID).
+	// UpdateCrisis writes u if the crisis is still at u.Crisis.Version and
+	// returns it as written, with its new version. ErrStale (code
+	// EConflict) when another write got there first: read it again, check
+	// the change still applies and retry. ENotFound when there is no such
+	// crisis; EConflict when reopening it would make two open crises with
+	// one title.
+	UpdateCrisis(ctx context.Context, u CrisisUpdate) (Crisis, error)
+	// SaveCrisis is UpdateCrisis with nothing but the crisis.
 	SaveCrisis(ctx context.Context, c Crisis) error
 
 	// Steps lists a crisis's opening steps in creation order.

@@ -6,10 +6,23 @@ package store
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"github.com/interlock-coe/interlock/bot"
 )
+
+// ErrStale is the cause of the EConflict error a version-checked write
+// returns when the row changed since it was read. The caller reads it again,
+// checks that its change still applies, and retries a bounded number of
+// times; test for it with errors.Is.
+var ErrStale = errors.New("changed since it was read")
+
+// Stale returns the coded error of a version-checked write that lost a race
+// for what, e.g. "crisis #4".
+func Stale(what string) error {
+	return &bot.Error{Code: bot.EConflict, Message: what + " changed meanwhile; please try again", Err: ErrStale}
+}
 
 // Store is everything the features persist.
 type Store interface {

@@ -24,6 +24,9 @@ type Sync struct {
 	FacilitatorTurn int64
 	CreatedBy       string
 	CreatedAt       time.Time
+	// Version is bumped by every write of the progress; a write must name
+	// the version it read.
+	Version int64
 }
 
 // Syncs keeps the standing syncs. Their notes are decisions (KindSyncNote,
@@ -36,9 +39,11 @@ type Syncs interface {
 	Sync(ctx context.Context, id int64) (Sync, error)
 	// ListSyncs lists every sync by id.
 	ListSyncs(ctx context.Context) ([]Sync, error)
-	// SaveSyncProgress writes a sync's NextAt and FacilitatorTurn;
-	// ENotFound when it was removed.
-	SaveSyncProgress(ctx context.Context, id int64, nextAt time.Time, facilitatorTurn int64) error
+	// SaveSyncProgress writes sy's NextAt and FacilitatorTurn if the sync
+	// is still at sy.Version, and returns it as written: ErrStale (code
+	// EConflict) when another write got there first, ENotFound when it was
+	// removed.
+	SaveSyncProgress(ctx context.Context, sy Sync) (Sync, error)
 	// DeleteSync removes a sync; ENotFound when there is none.
 	DeleteSync(ctx context.Context, id int64) error
 }

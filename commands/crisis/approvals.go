@@ -175,12 +175,6 @@ func (h *handlers) approve(ctx context.Context, c *bot.Context) error {
 	if err != nil || !changed {
 		return err
 	}
-	if b.crisis.FirstApprovedAt.IsZero() {
-		b.crisis.FirstApprovedAt = now
-		if err := h.crises.SaveCrisis(ctx, b.crisis); err != nil {
-			return fmt.Errorf("save first approval of crisis %d: %w", b.crisis.ID, err)
-		}
-	}
 	text := fmt.Sprintf("response %s approved (quorum %d met): %s", bot.FormatID(b.proposal.ID), b.proposal.Quorum, b.proposal.Text)
 	if err := h.timeline(ctx, b.crisis, c.User, "approved", text); err != nil {
 		return err

@@ -40,11 +40,20 @@ func (h *handlers) checkIn(ctx context.Context, t bot.Timer) error {
 	if _, err := h.Chat.Post(ctx, cr.RoomID, bot.Message{Text: text}); err != nil {
 		return fmt.Errorf("post check-in: %w", err)
 	}
-	cr.LastCheckInAt = now
-	if err := h.crises.SaveCrisis(ctx, cr); err != nil {
+	// The next check-in is armed with the write that records this one, and
+	// only while the crisis is open at the same severity: a resolve cancels
+	// the check-in, a sev arms its own.
+	_, err = h.change(ctx, cr.ID, func(cur store.Crisis) (store.CrisisUpdate, error) {
+		if cur.Status != store.CrisisOpen || cur.Severity != cr.Severity {
+			return store.CrisisUpdate{}, errNoChange
+		}
+		cur.LastCheckInAt = now
+		return store.CrisisUpdate{Crisis: cur, Schedule: []bot.Timer{checkInTimer(cur.ID, next)}}, nil
+	})
+	if err != nil {
 		return fmt.Errorf("save check-in of crisis %d: %w", cr.ID, err)
 	}
-	return h.Scheduler.Schedule(ctx, timerCheckIn, checkInKey(cr.ID), next, crisisRef{cr.ID})
+	return nil
 }
 
 // silentMembers lists room members without a status entry after since.

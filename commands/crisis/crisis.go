@@ -111,7 +111,7 @@ func (h *handlers) roomCrisis(ctx context.Context, c *bot.Context) (store.Crisis
 		return cr, fmt.Errorf("find crisis of %s: %w", c.Channel, err)
 	}
 	if cr.Status != store.CrisisOpen {
-		return cr, bot.Errorf(bot.EConflict, "crisis %s is resolved", bot.FormatID(cr.ID))
+		return cr, mustBeOpen(cr)
 	}
 	return cr, nil
 }
@@ -130,8 +130,24 @@ func (h *handlers) isMember(ctx context.Context, crisisID int64, person string) 
 	return false, nil
 }
 
+// timeline appends an entry to an open crisis's timeline, version-checked
+// against the crisis so that nothing follows its "resolved" entry. The first
+// "status" and "approved" entries also stamp the times the summary reports,
+// in the same write.
 func (h *handlers) timeline(ctx context.Context, cr store.Crisis, actor, kind, text string) error {
-	_, err := h.crises.AddTimeline(ctx, store.TimelineEntry{CrisisID: cr.ID, At: h.Clock.Now(), Actor: actor, Kind: kind, Text: text})
+	_, err := h.change(ctx, cr.ID, func(cur store.Crisis) (store.CrisisUpdate, error) {
+		if err := mustBeOpen(cur); err != nil {
+			return store.CrisisUpdate{}, err
+		}
+		now := h.Clock.Now()
+		switch {
+		case kind == "status" && cur.FirstStatusAt.IsZero():
+			cur.FirstStatusAt = now
+		case kind == "approved" && cur.FirstApprovedAt.IsZero():
+			cur.FirstApprovedAt = now
+		}
+		return store.CrisisUpdate{Crisis: cur, Timeline: []store.TimelineEntry{h.entry(actor, kind, text)}}, nil
+	})
 	if err != nil {
 		return fmt.Errorf("add %s to timeline of crisis %d: %w", kind, cr.ID, err)
 	}

@@ -146,10 +146,20 @@ func (h *handlers) parallelSteps(ctx context.Context, cr *store.Crisis, todo map
 		cr.BriefChannel, cr.BriefID = brief.Channel, brief.ID
 	}
 	if invited.done || brief.ID != "" {
-		if err := h.crises.SaveCrisis(ctx, *cr); err != nil {
+		saved, err := h.change(ctx, cr.ID, func(cur store.Crisis) (store.CrisisUpdate, error) {
+			if invited.done {
+				cur.AssembledAt, cur.Missing = cr.AssembledAt, cr.Missing
+			}
+			if brief.ID != "" {
+				cur.BriefChannel, cur.BriefID = cr.BriefChannel, cr.BriefID
+			}
+			return store.CrisisUpdate{Crisis: cur}, nil
+		})
+		if err != nil {
 			h.Log.Error("cannot save crisis after opening steps; they will be repeated", "crisis", cr.ID, "err", err)
 			return
 		}
+		*cr = saved
 	}
 	for _, name := range []string{stepInvite, stepTopic, stepBrief} {
 		if err, ran := results[name]; ran {
@@ -238,10 +248,14 @@ func (h *handlers) createRoom(ctx context.Context, cr *store.Crisis) error {
 	if err != nil {
 		return fmt.Errorf("create room: %w", err)
 	}
-	cr.RoomID, cr.RoomName = room.ID, room.Name
-	if err := h.crises.SaveCrisis(ctx, *cr); err != nil {
+	saved, err := h.change(ctx, cr.ID, func(cur store.Crisis) (store.CrisisUpdate, error) {
+		cur.RoomID, cur.RoomName = room.ID, room.Name
+		return store.CrisisUpdate{Crisis: cur}, nil
+	})
+	if err != nil {
 		return fmt.Errorf("save room of crisis %d: %w", cr.ID, err)
 	}
+	*cr = saved
 	return nil
 }
 
@@ -353,9 +367,17 @@ func (h *handlers) pin(ctx context.Context, cr store.Crisis) error {
 	return pinner.Pin(ctx, bot.MessageRef{Channel: cr.BriefChannel, ID: cr.BriefID})
 }
 
+// scheduleCheckIn arms the first check-in, unless the crisis was resolved
+// meanwhile.
 func (h *handlers) scheduleCheckIn(ctx context.Context, cr store.Crisis) error {
-	sev, _ := h.Config.Severity(cr.Severity)
-	return h.Scheduler.Schedule(ctx, timerCheckIn, checkInKey(cr.ID), cr.OpenedAt.Add(sev.CheckIn), crisisRef{cr.ID})
+	_, err := h.change(ctx, cr.ID, func(cur store.Crisis) (store.CrisisUpdate, error) {
+		if cur.Status != store.CrisisOpen {
+			return store.CrisisUpdate{}, errNoChange
+		}
+		sev, _ := h.Config.Severity(cur.Severity)
+		return store.CrisisUpdate{Crisis: cur, Schedule: []bot.Timer{checkInTimer(cur.ID, cur.OpenedAt.Add(sev.CheckIn))}}, nil
+	})
+	return err
 }
 
 func (h *handlers) openedMessage(ctx context.Context, cr store.Crisis, pending []store.CrisisStep) bot.Message {

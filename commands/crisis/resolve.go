@@ -22,24 +22,27 @@ func (h *handlers) resolve(ctx context.Context, c *bot.Context) error {
 	if err := h.Access.Check(ctx, "crisis.resolve", c.User, bot.Facts{RoomMember: member}); err != nil {
 		return err
 	}
-	now := h.Clock.Now()
-	for _, key := range []string{checkInKey(cr.ID), resumeKey(cr.ID)} {
-		if err := h.Scheduler.Cancel(ctx, key); err != nil {
-			return err
+	// One version-checked write resolves the crisis, records it and stops
+	// its timers: of two resolves (or a resolve and a sev) at once, the
+	// loser reads the crisis again and is told it is already resolved.
+	now, text := h.Clock.Now(), c.Args.Text(0)
+	cr, err = h.change(ctx, cr.ID, func(cur store.Crisis) (store.CrisisUpdate, error) {
+		if err := mustBeOpen(cur); err != nil {
+			return store.CrisisUpdate{}, err
 		}
-	}
-	cr.Status, cr.ResolvedAt, cr.ResolvedBy, cr.Summary = store.CrisisResolved, now, c.User, c.Args.Text(0)
-	if err := h.crises.SaveCrisis(ctx, cr); err != nil {
-		return fmt.Errorf("resolve crisis %d: %w", cr.ID, err)
-	}
-	if err := h.timeline(ctx, cr, c.User, "resolved", "resolved: "+cr.Summary); err != nil {
-		return err
-	}
-	if _, err := h.crises.AppendDecision(ctx, store.Decision{
-		Kind: store.KindCrisis, Text: fmt.Sprintf("crisis %s resolved: %s", bot.FormatID(cr.ID), cr.Summary),
-		Actor: c.User, Brand: cr.Brand, CrisisID: cr.ID, Ref: fmt.Sprintf("crisis:%d", cr.ID), At: now,
-	}); err != nil {
-		return fmt.Errorf("log resolution: %w", err)
+		cur.Status, cur.ResolvedAt, cur.ResolvedBy, cur.Summary = store.CrisisResolved, now, c.User, text
+		return store.CrisisUpdate{
+			Crisis:   cur,
+			Timeline: []store.TimelineEntry{h.entry(c.User, "resolved", "resolved: "+text)},
+			Decisions: []store.Decision{{
+				Kind: store.KindCrisis, Text: fmt.Sprintf("crisis %s resolved: %s", bot.FormatID(cur.ID), text),
+				Actor: c.User, Brand: cur.Brand, CrisisID: cur.ID, Ref: fmt.Sprintf("crisis:%d", cur.ID), At: now,
+			}},
+			Cancel: []string{checkInKey(cur.ID), resumeKey(cur.ID)},
+		}, nil
+	})
+	if err != nil {
+		return fmt.Errorf("resolve crisis: %w", err)
 	}
 	summary, err := h.summary(ctx, cr)
 	if err != nil {

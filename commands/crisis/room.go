@@ -2,6 +2,7 @@ package crisis
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -17,12 +18,6 @@ func (h *handlers) status(ctx context.Context, c *bot.Context) error {
 	text := c.Args.Text(0)
 	if err := h.timeline(ctx, cr, c.User, "status", text); err != nil {
 		return err
-	}
-	if cr.FirstStatusAt.IsZero() {
-		cr.FirstStatusAt = h.Clock.Now()
-		if err := h.crises.SaveCrisis(ctx, cr); err != nil {
-			return fmt.Errorf("save first status of crisis %d: %w", cr.ID, err)
-		}
 	}
 	return c.Replyf("🟡 Status %s @%s: %s", h.stamp(h.Clock.Now()), c.User, text)
 }
@@ -40,10 +35,16 @@ func (h *handlers) decide(ctx context.Context, c *bot.Context) error {
 	if err != nil {
 		return fmt.Errorf("record crisis decision: %w", err)
 	}
+	reply := fmt.Sprintf("📝 Decision %s recorded by @%s: %s", bot.FormatID(d.ID), c.User, text)
 	if err := h.timeline(ctx, cr, c.User, "decision", fmt.Sprintf("decision %s: %s", bot.FormatID(d.ID), text)); err != nil {
-		return err
+		if !bot.IsCode(err, bot.EConflict) || errors.Is(err, store.ErrStale) {
+			return err
+		}
+		// Resolved meanwhile: the decision is logged, the closed timeline
+		// stays closed.
+		reply += fmt.Sprintf(" (crisis %s was resolved meanwhile: it is in the decision log, not the timeline)", bot.FormatID(cr.ID))
 	}
-	return c.Replyf("📝 Decision %s recorded by @%s: %s", bot.FormatID(d.ID), c.User, text)
+	return c.Reply(bot.Message{Text: reply})
 }
 
 func (h *handlers) sev(ctx context.Context, c *bot.Context) error {
@@ -62,23 +63,30 @@ func (h *handlers) sev(ctx context.Context, c *bot.Context) error {
 	if err := h.Access.Check(ctx, "crisis.sev", c.User, bot.Facts{RoomMember: member}); err != nil {
 		return err
 	}
-	if level == cr.Severity {
-		return bot.Errorf(bot.EConflict, "crisis %s is already %s", bot.FormatID(cr.ID), level)
+	// The severity, its timeline entry and the next check-in (at the new
+	// cadence, from now) are one version-checked write: a sev that races
+	// with a resolve either lands before it or is refused, and never leaves
+	// a check-in behind.
+	var from string
+	cr, err = h.change(ctx, cr.ID, func(cur store.Crisis) (store.CrisisUpdate, error) {
+		if err := mustBeOpen(cur); err != nil {
+			return store.CrisisUpdate{}, err
+		}
+		if level == cur.Severity {
+			return store.CrisisUpdate{}, bot.Errorf(bot.EConflict, "crisis %s is already %s", bot.FormatID(cur.ID), level)
+		}
+		from, cur.Severity = cur.Severity, level
+		return store.CrisisUpdate{
+			Crisis:   cur,
+			Timeline: []store.TimelineEntry{h.entry(c.User, "sev", fmt.Sprintf("re-classified %s → %s", from, level))},
+			Schedule: []bot.Timer{checkInTimer(cur.ID, h.Clock.Now().Add(sev.CheckIn))},
+		}, nil
+	})
+	if err != nil {
+		return fmt.Errorf("re-classify crisis: %w", err)
 	}
 	added, missing, err := h.inviteNewRoles(ctx, cr, level)
 	if err != nil {
-		return err
-	}
-	from := cr.Severity
-	cr.Severity = level
-	if err := h.crises.SaveCrisis(ctx, cr); err != nil {
-		return fmt.Errorf("save severity of crisis %d: %w", cr.ID, err)
-	}
-	if err := h.timeline(ctx, cr, c.User, "sev", fmt.Sprintf("re-classified %s → %s", from, level)); err != nil {
-		return err
-	}
-	// The next check-in follows the new cadence from now.
-	if err := h.Scheduler.Schedule(ctx, timerCheckIn, checkInKey(cr.ID), h.Clock.Now().Add(sev.CheckIn), crisisRef{cr.ID}); err != nil {
 		return err
 	}
 	if err := h.Chat.SetTopic(ctx, cr.RoomID, h.topic(cr)); err != nil {

@@ -107,7 +107,12 @@ func TestSkipThatCannotRearmStillHoldsAndTheTimersFollow(t *testing.T) {
 func TestTimersRepairASyncLeftOnAPastDate(t *testing.T) {
 	h := newHarness(t)
 	say(t, h, "/sync add customer-care")
-	if err := h.Store.SaveSyncProgress(t.Context(), 1, commandstest.Start.Add(-48*time.Hour), 0); err != nil {
+	sy, err := h.Store.Sync(t.Context(), 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sy.NextAt, sy.FacilitatorTurn = commandstest.Start.Add(-48*time.Hour), 0
+	if _, err := h.Store.SaveSyncProgress(t.Context(), sy); err != nil {
 		t.Fatal(err)
 	}
 	advanceTo(h, utc(2026, 11, 30, 14, 0))

@@ -161,7 +161,9 @@ func (h *handlers) skip(ctx context.Context, c *bot.Context) error {
 	}
 	skipped := s.NextAt
 	s.NextAt = sched.Next(skipped)
-	if err := h.syncs.SaveSyncProgress(ctx, s.ID, s.NextAt, s.FacilitatorTurn); err != nil {
+	// A skip that raced with another change is refused, not retried: a
+	// retry would skip a second month.
+	if s, err = h.syncs.SaveSyncProgress(ctx, s); err != nil {
 		return fmt.Errorf("skip sync %d: %w", s.ID, err)
 	}
 	if err := h.arm(ctx, s); err != nil {

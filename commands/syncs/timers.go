@@ -75,7 +75,7 @@ func (h *handlers) realign(ctx context.Context, s store.Sync) error {
 			return err
 		}
 		s.NextAt = sched.Next(now)
-		if err := h.syncs.SaveSyncProgress(ctx, s.ID, s.NextAt, s.FacilitatorTurn); err != nil {
+		if s, err = h.syncs.SaveSyncProgress(ctx, s); err != nil {
 			return fmt.Errorf("move sync %d to its next date: %w", s.ID, err)
 		}
 	}
@@ -101,7 +101,9 @@ func (h *handlers) postAgenda(ctx context.Context, t bot.Timer) error {
 	if _, err := h.Chat.Post(ctx, h.department(s.Department).Channel, msg); err != nil {
 		return fmt.Errorf("post agenda of sync %d: %w", s.ID, err)
 	}
-	if err := h.syncs.SaveSyncProgress(ctx, s.ID, s.NextAt, s.FacilitatorTurn+1); err != nil {
+	// A lost race fails the timer, which fires again and re-reads the sync.
+	s.FacilitatorTurn++
+	if _, err := h.syncs.SaveSyncProgress(ctx, s); err != nil {
 		return fmt.Errorf("save facilitator turn of sync %d: %w", s.ID, err)
 	}
 	return nil
@@ -131,7 +133,7 @@ func (h *handlers) remind(ctx context.Context, t bot.Timer) error {
 	if now := h.Clock.Now(); !s.NextAt.After(now) {
 		s.NextAt = sched.Next(now) // after a long outage, resume from now
 	}
-	if err := h.syncs.SaveSyncProgress(ctx, s.ID, s.NextAt, s.FacilitatorTurn); err != nil {
+	if s, err = h.syncs.SaveSyncProgress(ctx, s); err != nil {
 		return fmt.Errorf("move sync %d to its next date: %w", s.ID, err)
 	}
 	return h.arm(ctx, s)

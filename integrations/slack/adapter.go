@@ -70,6 +70,7 @@ type Adapter struct {
 	people     *people
 	channels   *channels
 	pacer      *pacer
+	queue      *channelQueue
 	sleep      func(ctx context.Context, d time.Duration) error
 
 	base   context.Context // parent of all background work
@@ -117,6 +118,7 @@ func New(opts Options) (*Adapter, error) {
 	a.people = newPeople(a, opts.Directory)
 	a.channels = newChannels(a)
 	a.pacer = newPacer(a.clock, time.Second)
+	a.queue = newChannelQueue()
 	a.base, a.cancel = context.WithCancel(context.Background())
 	return a, nil
 }

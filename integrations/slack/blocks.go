@@ -25,7 +25,14 @@ const (
 // page is one Slack message of a rendered bot.Message.
 type page struct {
 	blocks   []slack.Block
-	fallback string // plain text for notifications and old clients
+	fallback string  // plain text for notifications and old clients
+	pieces   []piece // what blocks were made of, to split the page again
+}
+
+// halves splits a page of two or more blocks into two pages.
+func (p page) halves() (page, page) {
+	n := len(p.pieces) / 2
+	return newPage(p.pieces[:n]), newPage(p.pieces[n:])
 }
 
 // piece is one block and its plain-text equivalent.
@@ -56,7 +63,7 @@ func render(m bot.Message, ids map[string]string) []page {
 }
 
 func newPage(pieces []piece) page {
-	p := page{blocks: make([]slack.Block, 0, len(pieces))}
+	p := page{blocks: make([]slack.Block, 0, len(pieces)), pieces: pieces}
 	plain := make([]string, 0, len(pieces))
 	for _, pc := range pieces {
 		p.blocks = append(p.blocks, pc.block)
@@ -97,19 +104,65 @@ func textPieces(text string, ids map[string]string) []piece {
 	return out
 }
 
+// fieldPieces renders fields ten to a section. A field too long for one
+// (a crisis timeline, say) is never cut: it becomes sections of its own,
+// split at line ends, each within Slack's 3,000 characters, which render()
+// then pages across messages.
 func fieldPieces(fields []bot.Field, ids map[string]string) []piece {
-	var out []piece
-	for len(fields) > 0 {
-		n := min(len(fields), maxFields)
-		objs := make([]*slack.TextBlockObject, 0, n)
-		plain := make([]string, 0, n)
-		for _, f := range fields[:n] {
-			text := truncate("*"+escape(f.Title)+"*\n"+linkMentions(escape(f.Value), ids), maxFieldText)
-			objs = append(objs, mrkdwn(text))
-			plain = append(plain, escape(f.Title)+": "+linkMentions(escape(f.Value), ids))
+	var (
+		out   []piece
+		group []shortField
+	)
+	flush := func() {
+		if len(group) > 0 {
+			out = append(out, fieldSection(group))
+			group = nil
 		}
-		out = append(out, piece{slack.NewSectionBlock(nil, objs, nil), strings.Join(plain, "\n")})
-		fields = fields[n:]
+	}
+	for _, f := range fields {
+		title, value := escape(f.Title), linkMentions(escape(f.Value), ids)
+		text := "*" + title + "*\n" + value
+		if units(text) > maxFieldText {
+			flush()
+			out = append(out, longFieldPieces(title, value)...)
+			continue
+		}
+		group = append(group, shortField{text: text, plain: title + ": " + value})
+		if len(group) == maxFields {
+			flush()
+		}
+	}
+	flush()
+	return out
+}
+
+// shortField is a field that fits a section's field slot.
+type shortField struct{ text, plain string }
+
+// fieldSection is one section holding up to ten short fields.
+func fieldSection(group []shortField) piece {
+	objs := make([]*slack.TextBlockObject, 0, len(group))
+	plain := make([]string, 0, len(group))
+	for _, g := range group {
+		objs = append(objs, mrkdwn(g.text))
+		plain = append(plain, g.plain)
+	}
+	return piece{slack.NewSectionBlock(nil, objs, nil), strings.Join(plain, "\n")}
+}
+
+// longFieldPieces renders one long field as text sections: the title on
+// the first, "(continued)" on the others.
+func longFieldPieces(title, value string) []piece {
+	head := "*" + title + "*\n"
+	more := "*" + title + " (continued)*\n"
+	parts := splitText(value, maxSectionText-units(more))
+	out := make([]piece, 0, len(parts))
+	for i, part := range parts {
+		text := more + part
+		if i == 0 {
+			text = head + part
+		}
+		out = append(out, piece{slack.NewSectionBlock(mrkdwn(text), nil, nil), text})
 	}
 	return out
 }

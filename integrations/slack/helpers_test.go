@@ -1,6 +1,7 @@
 package slack
 
 import (
+	"cmp"
 	"context"
 	"encoding/hex"
 	"encoding/json"
@@ -89,6 +90,8 @@ type fakeSlack struct {
 	limited   int               // chat.postMessage answers 429 this many times
 	faults    int               // then answers 503 this many times
 	notMember map[string]bool   // channels where chat.postMessage says not_in_channel
+	blockCap  int               // when set, chat.postMessage refuses more blocks…
+	capError  string            // …with this error (msg_blocks_too_long when "")
 }
 
 func newFakeSlack(t *testing.T, extra ...func(c slacktest.Customize)) *fakeSlack {
@@ -171,6 +174,10 @@ func (f *fakeSlack) handlers() map[string]func(url.Values) (int, any) {
 			}
 			if f.notMember[v.Get("channel")] {
 				return fail("not_in_channel")
+			}
+			var blocks []json.RawMessage
+			if f.blockCap > 0 && json.Unmarshal([]byte(v.Get("blocks")), &blocks) == nil && len(blocks) > f.blockCap {
+				return fail(cmp.Or(f.capError, "msg_blocks_too_long"))
 			}
 			f.seq++
 			return http.StatusOK, obj{"ok": true, "channel": v.Get("channel"), "ts": fmt.Sprintf("1700000000.%06d", f.seq)}

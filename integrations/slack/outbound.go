@@ -131,24 +131,40 @@ func (a *Adapter) Post(ctx context.Context, channel string, msg bot.Message) (bo
 		return bot.MessageRef{}, err
 	}
 	var first bot.MessageRef
-	for i, p := range pages {
-		ts, err := a.postPage(ctx, id, p)
-		if err != nil {
-			return first, fmt.Errorf("post to %s (part %d of %d): %w", channel, i+1, len(pages), err)
+	// The pages go out together, in their turn among the channel's posts.
+	err = a.queue.inOrder(ctx, id, func() error {
+		for i, p := range pages {
+			ts, err := a.postPage(ctx, id, p)
+			if err != nil {
+				return fmt.Errorf("post to %s (part %d of %d): %w", channel, i+1, len(pages), err)
+			}
+			if i == 0 {
+				first = bot.MessageRef{Channel: id, ID: ts}
+			}
 		}
-		if i == 0 {
-			first = bot.MessageRef{Channel: id, ID: ts}
-		}
-	}
-	return first, nil
+		return nil
+	})
+	return first, err
 }
 
+// postPage posts one page. When Slack finds it too big anyway
+// (msg_blocks_too_long, or invalid_blocks for too many), its rules being
+// more than we can measure, the page is halved and posted in two parts, in
+// order, each split again as needed; the timestamp is the first part's.
 func (a *Adapter) postPage(ctx context.Context, channel string, p page) (string, error) {
 	var ts string
 	err := a.call(ctx, "chat.postMessage", channel, func(ctx context.Context) (err error) {
 		_, ts, err = a.api.PostMessageContext(ctx, channel, pageOptions(p)...)
 		return err
 	})
+	if code := slackError(err); (code == "msg_blocks_too_long" || code == "invalid_blocks") && len(p.pieces) > 1 {
+		a.log.Warn("Slack refused a message as too big; posting it in two parts", "channel", channel, "blocks", len(p.blocks), "err", err)
+		first, second := p.halves()
+		if ts, err = a.postPage(ctx, channel, first); err != nil {
+			return ts, err
+		}
+		_, err = a.postPage(ctx, channel, second)
+	}
 	return ts, err
 }
 

@@ -19,6 +19,10 @@ const responseURLUses = 5
 // router may hand replies a context without a deadline.
 const replyTimeout = 2 * time.Minute
 
+// hookTimeout bounds one post to a response_url, so that a dead one still
+// leaves the fallback inside Slack's 3 seconds.
+const hookTimeout = 2 * time.Second
+
 // responder delivers the replies to one inbound request: private replies
 // as ephemeral messages through the response_url (or chat.postEphemeral),
 // public replies with chat.postMessage into the channel.
@@ -49,7 +53,10 @@ func (r *responder) deliver(ctx context.Context, p page, private bool) error {
 	if private && !r.in.direct {
 		return r.ephemeral(ctx, p)
 	}
-	_, err := r.a.postPage(ctx, r.in.channel, p)
+	err := r.a.queue.inOrder(ctx, r.in.channel, func() error {
+		_, err := r.a.postPage(ctx, r.in.channel, p)
+		return err
+	})
 	if code := slackError(err); (code == "not_in_channel" || code == "channel_not_found") && r.takeHookUse() {
 		// The bot is not in this private channel; the command's
 		// response_url can still answer there.
@@ -91,10 +98,15 @@ func (r *responder) hook(ctx context.Context, p page, responseType string) error
 		Blocks:       &slack.Blocks{BlockSet: p.blocks},
 		ResponseType: responseType,
 	}
-	return r.a.call(ctx, "response_url", "", func(ctx context.Context) error {
-		err := slack.PostWebhookCustomHTTPContext(ctx, r.in.responseURL, r.a.http, msg)
-		return redact(err, r.in.responseURL, "(response_url)")
-	})
+	// One attempt within hookTimeout: a response_url that hangs or refuses
+	// must leave time for the chat.postEphemeral fallback, which is the
+	// retry; the shared client would wait 30 s and retry it for minutes.
+	hctx, cancel := context.WithTimeout(ctx, hookTimeout)
+	defer cancel()
+	if err := slack.PostWebhookCustomHTTPContext(hctx, r.in.responseURL, r.a.http, msg); err != nil {
+		return fmt.Errorf("slack response_url: %w", redact(err, r.in.responseURL, "(response_url)"))
+	}
+	return nil
 }
 
 // redactedError is an error whose message hides a secret; the original

@@ -13,7 +13,7 @@ import (
 // crisisColumns are the columns of crises in scanCrisis's order.
 const crisisColumns = `id, brand, title, severity, status, opened_by, opened_at, room_id, room_name,
 	brief_channel, brief_id, assembled_at, first_status_at, first_approved_at, last_checkin_at,
-	resolved_at, resolved_by, summary, missing`
+	resolved_at, resolved_by, summary, missing, version`
 
 // CreateCrisis stores c as a new open crisis with its opening steps pending,
 // in the order given. If a crisis with the same brand and title (whatever
@@ -110,38 +110,87 @@ func (s *Store) ListCrises(ctx context.Context, all bool) ([]store.Crisis, error
 	return out, nil
 }
 
-// SaveCrisis writes every field of c but its id; ENotFound when there is no
-// crisis c.ID, EConflict when reopening it would make two open crises with
-// one title.
+// SaveCrisis writes c alone; see UpdateCrisis.
 func (s *Store) SaveCrisis(ctx context.Context, c store.Crisis) error {
+	_, err := s.UpdateCrisis(ctx, store.CrisisUpdate{Crisis: c})
+	return err
+}
+
+// UpdateCrisis writes every field of u.Crisis but its id, if the stored
+// version is still u.Crisis.Version, with u's timeline entries, decisions
+// and timers, in one transaction. A lost race is store.Stale; ENotFound when
+// there is no such crisis, EConflict when reopening it would make two open
+// crises with one title.
+func (s *Store) UpdateCrisis(ctx context.Context, u store.CrisisUpdate) (store.Crisis, error) {
+	c := u.Crisis
 	if err := validCrisis(c); err != nil {
-		return err
+		return store.Crisis{}, err
 	}
+	var out store.Crisis
 	err := s.inTx(ctx, func(q *querier) error {
-		n, err := q.exec(ctx, `UPDATE crises SET brand = ?, title = ?, severity = ?, status = ?,
-				opened_by = ?, opened_at = ?, room_id = ?, room_name = ?, brief_channel = ?, brief_id = ?,
-				assembled_at = ?, first_status_at = ?, first_approved_at = ?, last_checkin_at = ?,
-				resolved_at = ?, resolved_by = ?, summary = ?, missing = ?
-			WHERE id = ?`,
-			c.Brand, c.Title, c.Severity, c.Status,
-			c.OpenedBy, c.OpenedAt, c.RoomID, c.RoomName, c.BriefChannel, c.BriefID,
-			zeroAsNull(c.AssembledAt), zeroAsNull(c.FirstStatusAt), zeroAsNull(c.FirstApprovedAt), zeroAsNull(c.LastCheckInAt),
-			zeroAsNull(c.ResolvedAt), c.ResolvedBy, c.Summary, c.Missing,
-			c.ID)
-		switch {
-		case bot.IsCode(err, bot.EConflict):
-			return &bot.Error{Code: bot.EConflict, Message: fmt.Sprintf("another crisis %q is open", c.Title), Err: err}
-		case err != nil:
+		if err := writeCrisis(ctx, q, c); err != nil {
 			return err
-		case n == 0:
-			return bot.Errorf(bot.ENotFound, "no crisis %s", bot.FormatID(c.ID))
 		}
-		return nil
+		if err := crisisExtras(ctx, q, c, u); err != nil {
+			return err
+		}
+		var err error
+		out, err = loadCrisis(ctx, q, c.ID)
+		return err
 	})
 	if err != nil {
-		return fmt.Errorf("save crisis %d: %w", c.ID, err)
+		return store.Crisis{}, fmt.Errorf("save crisis %d: %w", c.ID, err)
+	}
+	return out, nil
+}
+
+// writeCrisis is the version-checked UPDATE of c.
+func writeCrisis(ctx context.Context, q *querier, c store.Crisis) error {
+	n, err := q.exec(ctx, `UPDATE crises SET brand = ?, title = ?, severity = ?, status = ?,
+			opened_by = ?, opened_at = ?, room_id = ?, room_name = ?, brief_channel = ?, brief_id = ?,
+			assembled_at = ?, first_status_at = ?, first_approved_at = ?, last_checkin_at = ?,
+			resolved_at = ?, resolved_by = ?, summary = ?, missing = ?, version = version + 1
+		WHERE id = ? AND version = ?`,
+		c.Brand, c.Title, c.Severity, c.Status,
+		c.OpenedBy, c.OpenedAt, c.RoomID, c.RoomName, c.BriefChannel, c.BriefID,
+		zeroAsNull(c.AssembledAt), zeroAsNull(c.FirstStatusAt), zeroAsNull(c.FirstApprovedAt), zeroAsNull(c.LastCheckInAt),
+		zeroAsNull(c.ResolvedAt), c.ResolvedBy, c.Summary, c.Missing,
+		c.ID, c.Version)
+	switch {
+	case bot.IsCode(err, bot.EConflict):
+		return &bot.Error{Code: bot.EConflict, Message: fmt.Sprintf("another crisis %q is open", c.Title), Err: err}
+	case err != nil:
+		return err
+	case n == 0:
+		// Either it is gone or someone else wrote it first.
+		if err := crisisExists(ctx, q, c.ID); err != nil {
+			return err
+		}
+		return store.Stale("crisis " + bot.FormatID(c.ID))
 	}
 	return nil
+}
+
+// crisisExtras writes what goes with a crisis change: its timeline entries,
+// decisions and timers.
+func crisisExtras(ctx context.Context, q *querier, c store.Crisis, u store.CrisisUpdate) error {
+	for _, e := range u.Timeline {
+		e.CrisisID = c.ID
+		if _, err := insertTimeline(ctx, q, e); err != nil {
+			return err
+		}
+	}
+	for _, d := range u.Decisions {
+		if _, err := appendDecision(ctx, q, d); err != nil {
+			return err
+		}
+	}
+	for _, key := range u.Cancel {
+		if _, err := q.exec(ctx, `DELETE FROM timers WHERE key = ? AND fired_at IS NULL`, key); err != nil {
+			return fmt.Errorf("cancel timer %s: %w", key, err)
+		}
+	}
+	return scheduleTimers(ctx, q, u.Schedule...)
 }
 
 func validCrisis(c store.Crisis) error {
@@ -220,7 +269,7 @@ func scanCrisis(r Row) (store.Crisis, error) {
 	)
 	err := r.Scan(&c.ID, &c.Brand, &c.Title, &c.Severity, &c.Status, &c.OpenedBy, &c.OpenedAt, &c.RoomID, &c.RoomName,
 		&c.BriefChannel, &c.BriefID, &assembled, &firstStatus, &firstApprov, &lastCheckIn,
-		&resolved, &c.ResolvedBy, &c.Summary, &c.Missing)
+		&resolved, &c.ResolvedBy, &c.Summary, &c.Missing, &c.Version)
 	if err != nil {
 		return store.Crisis{}, err
 	}

@@ -100,22 +100,29 @@ func (s *Store) CrisisMembers(ctx context.Context, crisisID int64) ([]store.Cris
 // AddTimeline appends e to its crisis's timeline and returns it with its id
 // and stored time.
 func (s *Store) AddTimeline(ctx context.Context, e store.TimelineEntry) (store.TimelineEntry, error) {
-	if e.Kind == "" || e.At.IsZero() {
-		return store.TimelineEntry{}, fmt.Errorf("add to timeline of crisis %d: an entry needs a kind and a time", e.CrisisID)
-	}
-	e.At = dbTime(e.At)
-	err := s.inTx(ctx, func(q *querier) error {
+	err := s.inTx(ctx, func(q *querier) (err error) {
 		if err := crisisExists(ctx, q, e.CrisisID); err != nil {
 			return err
 		}
-		return q.queryRow(ctx, `INSERT INTO crisis_timeline (crisis_id, at, actor, kind, text)
-			VALUES (?, ?, ?, ?, ?)
-			RETURNING id`, e.CrisisID, e.At, e.Actor, e.Kind, e.Text).Scan(&e.ID)
+		e, err = insertTimeline(ctx, q, e)
+		return err
 	})
 	if err != nil {
 		return store.TimelineEntry{}, fmt.Errorf("add %s to timeline of crisis %d: %w", e.Kind, e.CrisisID, err)
 	}
 	return e, nil
+}
+
+// insertTimeline appends e inside the caller's transaction.
+func insertTimeline(ctx context.Context, q *querier, e store.TimelineEntry) (store.TimelineEntry, error) {
+	if e.Kind == "" || e.At.IsZero() {
+		return e, fmt.Errorf("add to timeline of crisis %d: an entry needs a kind and a time", e.CrisisID)
+	}
+	e.At = dbTime(e.At)
+	err := q.queryRow(ctx, `INSERT INTO crisis_timeline (crisis_id, at, actor, kind, text)
+		VALUES (?, ?, ?, ?, ?)
+		RETURNING id`, e.CrisisID, e.At, e.Actor, e.Kind, e.Text).Scan(&e.ID)
+	return e, err
 }
 
 // Timeline lists a crisis's timeline, oldest first.

@@ -65,7 +65,13 @@
 // NULL). A unique violation arrives as a bot.EConflict error; replace its
 // message when you can say more ("crisis room #ops already exists"). Log
 // changes that a feature makes in the decision log with appendDecision, in
-// the same transaction.
+// the same transaction. A row that features read, change and write back
+// carries a version (crises, syncs, listening alerts): write it with
+// "SET …, version = version + 1 WHERE id = ? AND version = ?" and, when no
+// row changed but the row exists, return store.Stale(…), so that of two
+// writers from one version one wins and the other reads again; or make the
+// change one conditional UPDATE (experiments: "WHERE status IN (…)"), or
+// lock the row for the transaction (routed issues: FOR UPDATE).
 //
 // 3. Migrations. Add the same migration to both dialects, under its
 // reserved number:

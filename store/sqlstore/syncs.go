@@ -10,7 +10,7 @@ import (
 	"github.com/interlock-coe/interlock/store"
 )
 
-const syncColumns = `id, department, week, weekday, clock, time_zone, duration_seconds, next_at, facilitator_turn, created_by, created_at`
+const syncColumns = `id, department, week, weekday, clock, time_zone, duration_seconds, next_at, facilitator_turn, created_by, created_at, version`
 
 // CreateSync stores a new sync and returns it with its id; EConflict when
 // the department already has one.
@@ -97,19 +97,26 @@ func (s *Store) ListSyncs(ctx context.Context) ([]store.Sync, error) {
 	return out, nil
 }
 
-// SaveSyncProgress writes a sync's next occurrence and facilitator turn.
-func (s *Store) SaveSyncProgress(ctx context.Context, id int64, nextAt time.Time, facilitatorTurn int64) error {
+// SaveSyncProgress writes sy's NextAt and FacilitatorTurn if the stored
+// sync is still at sy.Version, and returns it as written.
+func (s *Store) SaveSyncProgress(ctx context.Context, sy store.Sync) (store.Sync, error) {
+	var out store.Sync
 	err := s.inTx(ctx, func(q *querier) error {
-		n, err := q.exec(ctx, `UPDATE syncs SET next_at = ?, facilitator_turn = ? WHERE id = ?`, nextAt, facilitatorTurn, id)
+		n, err := q.exec(ctx, `UPDATE syncs SET next_at = ?, facilitator_turn = ?, version = version + 1
+			WHERE id = ? AND version = ?`, sy.NextAt, sy.FacilitatorTurn, sy.ID, sy.Version)
+		if err != nil {
+			return err
+		}
+		out, err = loadSync(ctx, q, sy.ID)
 		if err == nil && n == 0 {
-			err = bot.Errorf(bot.ENotFound, "no sync #%d", id)
+			err = store.Stale(fmt.Sprintf("sync #%d", sy.ID))
 		}
 		return err
 	})
 	if err != nil {
-		return fmt.Errorf("save progress of sync %d: %w", id, err)
+		return store.Sync{}, fmt.Errorf("save progress of sync %d: %w", sy.ID, err)
 	}
-	return nil
+	return out, nil
 }
 
 // DeleteSync removes a sync; ENotFound when there is none.
@@ -149,7 +156,7 @@ func scanSync(r Rows) (store.Sync, error) {
 		duration int64
 	)
 	err := r.Scan(&sy.ID, &sy.Department, &sy.Week, &weekday, &sy.Clock, &sy.TimeZone, &duration,
-		&sy.NextAt, &sy.FacilitatorTurn, &sy.CreatedBy, &sy.CreatedAt)
+		&sy.NextAt, &sy.FacilitatorTurn, &sy.CreatedBy, &sy.CreatedAt, &sy.Version)
 	sy.Weekday = time.Weekday(weekday)
 	sy.Duration = time.Duration(duration) * time.Second
 	return sy, err

@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"errors"
 	"fmt"
 	"sync"
 	"testing"
@@ -66,6 +67,11 @@ func checkCrisis(t *testing.T, what string, got, want store.Crisis) {
 		}
 		*pair.got, *pair.want = time.Time{}, time.Time{}
 	}
+	// Versions are checked by the version tests; here only that one is set.
+	if got.Version <= 0 {
+		t.Errorf("%s: Version = %d, want a positive one", what, got.Version)
+	}
+	got.Version, want.Version = 0, 0
 	if got != want {
 		t.Errorf("%s:\n got %+v\nwant %+v", what, got, want)
 	}
@@ -128,8 +134,13 @@ func testCrisisOneOpenPerTitle(t *testing.T, s store.Store) {
 		t.Errorf("after resolving, the same title gave %+v, want a new crisis", reopened)
 	}
 	// Reopening the old one would make two open crises with one title.
+	first = must(s.Crisis(ctx, first.ID))(t)
 	first.Status = store.CrisisOpen
-	checkCode(t, "reopening a crisis whose title is open again", s.SaveCrisis(ctx, first), bot.EConflict)
+	err = s.SaveCrisis(ctx, first)
+	checkCode(t, "reopening a crisis whose title is open again", err, bot.EConflict)
+	if errors.Is(err, store.ErrStale) {
+		t.Errorf("reopening from the current version: %v, want the title conflict, not a stale version", err)
+	}
 }
 
 // testCrisisConcurrentCreate checks that replicas opening the same crisis at
@@ -189,7 +200,9 @@ func testCrisisSave(t *testing.T, s store.Store) {
 	if err := s.SaveCrisis(ctx, c); err != nil {
 		t.Fatal(err)
 	}
-	checkCrisis(t, "after saving every field", must(s.Crisis(ctx, c.ID))(t), c)
+	saved := must(s.Crisis(ctx, c.ID))(t)
+	checkCrisis(t, "after saving every field", saved, c)
+	c.Version = saved.Version
 
 	// Zero times go back to "not yet".
 	c.Status, c.AssembledAt, c.FirstStatusAt, c.FirstApprovedAt = store.CrisisOpen, time.Time{}, time.Time{}, time.Time{}

@@ -35,7 +35,7 @@ func testSyncCreate(t *testing.T, s store.Store) {
 	loaded := must(s.Sync(t.Context(), got.ID))(t)
 	checkTime(t, "NextAt", loaded.NextAt, want.NextAt)
 	checkTime(t, "CreatedAt", loaded.CreatedAt, want.CreatedAt)
-	want.ID, want.NextAt, want.CreatedAt = got.ID, loaded.NextAt, loaded.CreatedAt
+	want.ID, want.NextAt, want.CreatedAt, want.Version = got.ID, loaded.NextAt, loaded.CreatedAt, 1
 	if loaded != want {
 		t.Errorf("Sync = %+v\nwant %+v", loaded, want)
 	}
@@ -68,7 +68,8 @@ func testSyncProgress(t *testing.T, s store.Store) {
 	at := base()
 	sy := must(s.CreateSync(t.Context(), newSync("legal", at)))(t)
 	next := at.Add(35 * 24 * time.Hour)
-	must(0, s.SaveSyncProgress(t.Context(), sy.ID, next, 3))(t)
+	sy.NextAt, sy.FacilitatorTurn = next, 3
+	must(s.SaveSyncProgress(t.Context(), sy))(t)
 	got := must(s.Sync(t.Context(), sy.ID))(t)
 	checkTime(t, "NextAt", got.NextAt, next)
 	if got.FacilitatorTurn != 3 {
@@ -78,7 +79,8 @@ func testSyncProgress(t *testing.T, s store.Store) {
 	_, err := s.Sync(t.Context(), sy.ID)
 	checkCode(t, "Sync after delete", err, bot.ENotFound)
 	checkCode(t, "delete twice", s.DeleteSync(t.Context(), sy.ID), bot.ENotFound)
-	checkCode(t, "progress of a deleted sync", s.SaveSyncProgress(t.Context(), sy.ID, next, 4), bot.ENotFound)
+	_, err = s.SaveSyncProgress(t.Context(), sy)
+	checkCode(t, "progress of a deleted sync", err, bot.ENotFound)
 	// A new sync for the department gets a new id.
 	again := must(s.CreateSync(t.Context(), newSync("legal", at)))(t)
 	if again.ID == sy.ID {
