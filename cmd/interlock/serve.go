@@ -47,7 +47,8 @@ func (c *cli) serve(ctx context.Context, cfg *config.Config, log *slog.Logger) e
 		return err
 	}
 	defer a.Close()
-	p, err := choosePlatform(cfg, a, log)
+	routeLibraryLogs(log)
+	p, err := choosePlatform(cfg, a, c.platformBackoff, log)
 	if err != nil {
 		return err
 	}
@@ -66,11 +67,7 @@ func (c *cli) serve(ctx context.Context, cfg *config.Config, log *slog.Logger) e
 		return err
 	}
 	if p.run != nil {
-		go func() {
-			if err := p.run(ctx); err != nil && ctx.Err() == nil {
-				log.Error("chat platform stopped", "platform", p.name, "err", err)
-			}
-		}()
+		go p.super.Run(ctx, p.run)
 	}
 	err = serveHTTP(ctx, cfg.Env.HTTPAddr, mux, func(bound string) {
 		log.Info("serving", "addr", bound, "platform", p.name, "version", version)
