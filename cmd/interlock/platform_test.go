@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -59,5 +60,58 @@ func TestDiscordUnreachableAtStartRecovers(t *testing.T) {
 	resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
 		t.Fatalf("signed interaction answered %s", resp.Status)
+	}
+}
+
+// TestReadyzDoesNotCallThePlatform: readiness probes cannot be turned into
+// calls with the bot token; 20 probes make at most one users/@me call.
+func TestReadyzDoesNotCallThePlatform(t *testing.T) {
+	srv := discordtest.NewServer(t)
+	s := startServe(t, discordEnv(srv.URL, discordtest.NewSigner()))
+	waitFor(t, 60*time.Second, "ready", func() error {
+		if status, body := s.get(t, s.base+"/readyz"); status != http.StatusOK {
+			return fmt.Errorf("/readyz %d %s", status, body)
+		}
+		return nil
+	})
+	before := countRequests(srv, "GET /api/v9/users/@me")
+	for range 20 {
+		if status, body := s.get(t, s.base+"/readyz"); status != http.StatusOK || !strings.Contains(body, `"discord":"ok"`) {
+			t.Fatalf("/readyz %d %s", status, body)
+		}
+	}
+	if n := countRequests(srv, "GET /api/v9/users/@me") - before; n > 1 {
+		t.Errorf("20 readiness probes made %d users/@me calls, want at most 1", n)
+	}
+}
+
+func countRequests(srv *discordtest.Server, what string) int {
+	n := 0
+	for _, r := range srv.Requests() {
+		if r == what {
+			n++
+		}
+	}
+	return n
+}
+
+var metricsLine = regexp.MustCompile(`metrics on (\S+)`)
+
+// TestMetricsOnTheirOwnListener: with INTERLOCK_METRICS_ADDR, /metrics is
+// served there and no longer on the main address.
+func TestMetricsOnTheirOwnListener(t *testing.T) {
+	s := startServe(t, map[string]string{"INTERLOCK_METRICS_ADDR": "127.0.0.1:0"})
+	m := metricsLine.FindStringSubmatch(s.stdout.String())
+	if m == nil {
+		t.Fatalf("no metrics listener announced: %s", s.stdout)
+	}
+	if status, body := s.get(t, "http://"+m[1]+"/metrics"); status != http.StatusOK || !strings.Contains(body, "interlock_open_crises") {
+		t.Errorf("GET /metrics on the metrics listener: %d %.200s", status, body)
+	}
+	if status, _ := s.get(t, s.base+"/metrics"); status != http.StatusNotFound {
+		t.Errorf("GET /metrics on the main address: %d, want 404", status)
+	}
+	if status, _ := s.get(t, s.base+"/healthz"); status != http.StatusOK {
+		t.Errorf("GET /healthz on the main address: %d", status)
 	}
 }

@@ -66,6 +66,23 @@ func (c *cli) serve(ctx context.Context, cfg *config.Config, log *slog.Logger) e
 	if err := a.Scheduler.Start(ctx, time.Second, newDegradableLocker(lockadapter.New(a.Coord, 30*time.Second), log)); err != nil {
 		return err
 	}
+	if cfg.Env.MetricsAddr != "" {
+		ctx, cancel := context.WithCancel(ctx)
+		defer cancel()
+		wait, err := startMetrics(ctx, cfg.Env.MetricsAddr, m, func(bound string) {
+			log.Info("serving metrics", "addr", bound)
+			fmt.Fprintf(c.stdout, "metrics on %s\n", bound)
+		})
+		if err != nil {
+			return err
+		}
+		defer func() {
+			cancel()
+			if err := wait(); err != nil {
+				log.Warn("metrics listener", "err", err)
+			}
+		}()
+	}
 	if p.run != nil {
 		go p.super.Run(ctx, p.run)
 	}
