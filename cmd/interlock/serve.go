@@ -42,12 +42,12 @@ func (c *cli) serveCommand() *cobra.Command {
 // serve runs the bot until ctx ends: HTTP endpoints, the chosen platform,
 // and the durable-timer scheduler.
 func (c *cli) serve(ctx context.Context, cfg *config.Config, log *slog.Logger) error {
+	routeLibraryLogs(log)
 	a, err := app.Open(ctx, cfg, bot.SystemClock{}, log)
 	if err != nil {
 		return err
 	}
 	defer a.Close()
-	routeLibraryLogs(log)
 	p, err := choosePlatform(cfg, a, c.platformBackoff, log)
 	if err != nil {
 		return err
