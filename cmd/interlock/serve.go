@@ -63,6 +63,9 @@ func (c *cli) serve(ctx context.Context, cfg *config.Config, log *slog.Logger) e
 	if p.routes != nil {
 		p.routes(mux)
 	}
+	if err := c.setTimerLease(a.Scheduler); err != nil {
+		return err
+	}
 	if err := a.Scheduler.Start(ctx, time.Second, newDegradableLocker(lockadapter.New(a.Coord, 30*time.Second), log)); err != nil {
 		return err
 	}
@@ -98,6 +101,21 @@ func (c *cli) serve(ctx context.Context, cfg *config.Config, log *slog.Logger) e
 		}
 	}
 	return err
+}
+
+// setTimerLease applies INTERLOCK_TIMER_LEASE, how long a replica's claim
+// on a due timer lasts (2m by default; the fault tests shorten it).
+func (c *cli) setTimerLease(s *bot.Scheduler) error {
+	v := c.getenv("INTERLOCK_TIMER_LEASE")
+	if v == "" {
+		return nil
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil || d < time.Second {
+		return fmt.Errorf("INTERLOCK_TIMER_LEASE: want a duration of 1s or more, got %q", v)
+	}
+	s.SetLease(d)
+	return nil
 }
 
 // serveHTTP serves until ctx ends, then drains in-flight requests.
