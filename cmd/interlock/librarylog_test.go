@@ -1,16 +1,21 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/interlock-coe/interlock/integrations/discord/discordtest"
+	"github.com/interlock-coe/interlock/integrations/supervise"
 )
 
 // deadAddr is a local address nothing listens on.
@@ -60,21 +65,44 @@ func TestGoRedisLogsThroughSlog(t *testing.T) {
 	}
 }
 
-// TestDiscordgoLogsThroughSlog: discordgo's own line about a gateway it
-// cannot reach is a JSON record of the serve log.
-func TestDiscordgoLogsThroughSlog(t *testing.T) {
-	mux := http.NewServeMux()
-	commands := "/api/v9/applications/" + discordtest.AppID + "/guilds/" + discordtest.GuildID + "/commands"
-	mux.HandleFunc("GET "+commands, func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write([]byte("[]")) })
-	mux.HandleFunc("PUT "+commands, func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write([]byte("[]")) })
+// TestDiscordGatewayUnreachableRecovers: the REST API answers but the
+// gateway it names cannot be reached. discordgo's own line about it is a
+// JSON record of the serve log, /readyz says the platform is down, and
+// once the gateway can be reached the bot connects without a restart.
+func TestDiscordGatewayUnreachableRecovers(t *testing.T) {
+	srv := discordtest.NewServer(t)
+	target, err := url.Parse(srv.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	forward := httputil.NewSingleHostReverseProxy(target)
 	dead := "ws://" + deadAddr(t)
-	mux.HandleFunc("GET /api/v9/gateway", func(w http.ResponseWriter, _ *http.Request) {
-		_, _ = fmt.Fprintf(w, `{"url":%q}`, dead)
-	})
-	api := httptest.NewServer(mux)
+	var reachable atomic.Bool
+	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/api/v9/gateway" && !reachable.Load() {
+			_, _ = fmt.Fprintf(w, `{"url":%q}`, dead)
+			return
+		}
+		forward.ServeHTTP(w, r)
+	}))
 	t.Cleanup(api.Close)
-	s := startServe(t, discordEnv(api.URL, discordtest.NewSigner()))
+	s := startServeWith(t, discordEnv(api.URL, discordtest.NewSigner()), supervise.Backoff{Initial: 10 * time.Millisecond, Max: 100 * time.Millisecond})
 	waitFor(t, 30*time.Second, "discordgo's gateway error in the log", func() error {
 		return jsonRecord(t, s.stderr.String(), "discordgo", "error connecting to gateway")
+	})
+	if status, body := s.get(t, s.base+"/readyz"); status != http.StatusServiceUnavailable || !strings.Contains(body, `"discord":"down`) {
+		t.Fatalf("/readyz with the gateway unreachable: %d %s, want 503 naming discord", status, body)
+	}
+	reachable.Store(true)
+	ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second)
+	defer cancel()
+	if err := srv.WaitGateway(ctx); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, 30*time.Second, "ready once the gateway answers", func() error {
+		if status, body := s.get(t, s.base+"/readyz"); status != http.StatusOK {
+			return fmt.Errorf("/readyz %d %s", status, body)
+		}
+		return nil
 	})
 }
