@@ -83,10 +83,14 @@ func slackPlatform(cfg *config.Config, a *app.App, b supervise.Backoff, log *slo
 		warm.Do(func() { go sl.Warm(ctx, cfg.PersonIDs()) })
 		if env.SlackAppToken == "" {
 			// HTTP mode: nothing to connect; the token is what can fail.
-			report(sl.Ping(ctx))
-			supervise.Watch(ctx, healthEvery, sl.Ping, report)
+			report(nil)
+			p.super.Probe(sl.Ping(ctx))
+			supervise.Watch(ctx, healthEvery, sl.Ping, p.super.Probe)
 			return nil
 		}
+		ctx, stop := context.WithCancel(ctx)
+		defer stop()
+		go supervise.Watch(ctx, healthEvery, sl.Ping, p.super.Probe) // the bot token
 		return sl.RunSocketModeReporting(ctx, report)
 	}
 	return p, nil
@@ -116,7 +120,7 @@ func discordPlatform(cfg *config.Config, a *app.App, b supervise.Backoff, log *s
 		// From here discordgo reconnects the gateway itself, reporting
 		// each drop and reconnection through Options.Status.
 		report(nil)
-		supervise.Watch(ctx, healthEvery, dc.Ping, report)
+		supervise.Watch(ctx, healthEvery, dc.Ping, p.super.Probe)
 		return nil
 	}
 	return p, nil

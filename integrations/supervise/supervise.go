@@ -57,8 +57,9 @@ type Supervisor struct {
 	log     *slog.Logger
 
 	mu        sync.Mutex
-	state     error
-	connected bool // report(nil) was called during the current run
+	state     error // the connection's, from Report
+	probe     error // the last health check's, from Probe
+	connected bool  // report(nil) was called during the current run
 }
 
 // New returns a Supervisor of the platform name, in the state
@@ -85,12 +86,28 @@ func (s *Supervisor) Report(err error) {
 	}
 }
 
-// Err is the platform's state: nil when connected, else why not. It makes
-// no call to the platform, so it fits a readiness check probed often.
+// Probe records the result of a periodic health check of a connected
+// platform (its token, say); a failed one makes the platform unhealthy
+// until a later check succeeds or the connection is made again.
+func (s *Supervisor) Probe(err error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if err != nil && s.probe == nil && s.state == nil {
+		s.log.Warn("chat platform health check failed", "err", err)
+	}
+	s.probe = err
+}
+
+// Err is the platform's state: nil when connected and healthy, else why
+// not. It makes no call to the platform, so it fits a readiness check
+// probed often.
 func (s *Supervisor) Err(context.Context) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.state
+	if s.state != nil {
+		return s.state
+	}
+	return s.probe
 }
 
 // Run calls run until ctx ends, waiting between attempts; the wait starts
@@ -98,7 +115,7 @@ func (s *Supervisor) Err(context.Context) error {
 func (s *Supervisor) Run(ctx context.Context, run Run) {
 	for attempt := 0; ; attempt++ {
 		s.mu.Lock()
-		s.connected = false
+		s.connected, s.probe = false, nil
 		s.mu.Unlock()
 		err := run(ctx, s.Report)
 		if ctx.Err() != nil {
@@ -125,8 +142,9 @@ func (s *Supervisor) wasConnected() bool {
 	return s.connected
 }
 
-// Watch calls ping every interval until ctx ends and reports each result,
-// so that a platform's health is checked at most once an interval.
+// Watch calls ping every interval until ctx ends and reports each result
+// (to Supervisor.Probe, say), so that a platform's health is checked at
+// most once an interval.
 func Watch(ctx context.Context, every time.Duration, ping func(context.Context) error, report func(error)) {
 	t := time.NewTicker(every)
 	defer t.Stop()

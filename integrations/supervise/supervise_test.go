@@ -84,3 +84,25 @@ func TestSupervisorReportsFailures(t *testing.T) {
 		t.Fatalf("Err = %v, want %v", err, gone)
 	}
 }
+
+// TestProbeAndConnection: a failed health check makes a connected platform
+// unhealthy; a dropped connection outranks a passing check.
+func TestProbeAndConnection(t *testing.T) {
+	s := supervise.New("chat", supervise.Backoff{}, slog.New(slog.DiscardHandler))
+	s.Report(nil)
+	revoked := errors.New("invalid_auth")
+	s.Probe(revoked)
+	if err := s.Err(t.Context()); !errors.Is(err, revoked) {
+		t.Fatalf("after a failed check: %v", err)
+	}
+	s.Probe(nil)
+	if err := s.Err(t.Context()); err != nil {
+		t.Fatalf("after a passing check: %v", err)
+	}
+	dropped := errors.New("gateway closed")
+	s.Report(dropped)
+	s.Probe(nil)
+	if err := s.Err(t.Context()); !errors.Is(err, dropped) {
+		t.Fatalf("connection dropped, check passing: %v", err)
+	}
+}
