@@ -37,9 +37,13 @@ func (b Backoff) Delay(attempt int) time.Duration {
 	if ceiling <= 0 {
 		ceiling = 2 * time.Minute
 	}
-	d := ceiling
-	if attempt < 32 && initial<<attempt > 0 && initial<<attempt < ceiling {
-		d = initial << attempt
+	d := min(initial, ceiling)
+	for range attempt {
+		if d >= ceiling/2 {
+			d = ceiling
+			break
+		}
+		d *= 2
 	}
 	return d/2 + rand.N(d/2+1)
 }
