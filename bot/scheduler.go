@@ -58,6 +58,12 @@ func NewScheduler(store TimerStore, clock Clock, log *slog.Logger) *Scheduler {
 	}
 }
 
+// SetLease sets how long a claimed timer is kept from other replicas (2
+// minutes by default): a replica that dies while firing frees its timers
+// when the lease ends. It must exceed a handler's longest run. Call it
+// before Start.
+func (s *Scheduler) SetLease(d time.Duration) { s.lease = d }
+
 // OnFire registers a callback told each timer's lag (fire time minus due
 // time), for metrics.
 func (s *Scheduler) OnFire(f func(kind string, lag time.Duration)) { s.lag = f }

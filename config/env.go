@@ -26,6 +26,7 @@ func FromEnviron(getenv func(string) string) Env {
 		ConfigPath:         getenv("INTERLOCK_CONFIG"),
 		DataDir:            or("INTERLOCK_DATA_DIR", DefaultDataDir),
 		HTTPAddr:           or("INTERLOCK_HTTP_ADDR", DefaultHTTPAddr),
+		MetricsAddr:        getenv("INTERLOCK_METRICS_ADDR"),
 		DatabaseURL:        getenv("DATABASE_URL"),
 		RedisURL:           getenv("REDIS_URL"),
 		SlackBotToken:      getenv("SLACK_BOT_TOKEN"),

@@ -17,6 +17,7 @@ func TestFromEnviron(t *testing.T) {
 			"INTERLOCK_CONFIG":         "/etc/interlock.yaml",
 			"INTERLOCK_DATA_DIR":       "/var/lib/interlock",
 			"INTERLOCK_HTTP_ADDR":      "127.0.0.1:9000",
+			"INTERLOCK_METRICS_ADDR":   "127.0.0.1:9100",
 			"DATABASE_URL":             "postgres://localhost/test",
 			"REDIS_URL":                "redis://localhost:6379",
 			"SLACK_BOT_TOKEN":          "xoxb-1",
@@ -33,7 +34,7 @@ func TestFromEnviron(t *testing.T) {
 			"LOG_LEVEL":                "debug",
 		}, Env{
 			ConfigPath: "/etc/interlock.yaml", DataDir: "/var/lib/interlock", HTTPAddr: "127.0.0.1:9000",
-			DatabaseURL: "postgres://localhost/test", RedisURL: "redis://localhost:6379",
+			MetricsAddr: "127.0.0.1:9100", DatabaseURL: "postgres://localhost/test", RedisURL: "redis://localhost:6379",
 			SlackBotToken: "xoxb-1", SlackAppToken: "xapp-1", SlackSigningSecret: "sign", SlackAPIURL: "http://slack.test/api/",
 			DiscordBotToken: "bot", DiscordAppID: "app", DiscordPublicKey: "key", DiscordGuildID: "guild",
 			DiscordAPIURL: "http://discord.test/", WebhookToken: "token", WebhookSecret: "secret", LogLevel: "debug",

@@ -175,6 +175,7 @@ type Env struct {
 	ConfigPath         string
 	DataDir            string
 	HTTPAddr           string
+	MetricsAddr        string // INTERLOCK_METRICS_ADDR: /metrics on its own listener when set
 	DatabaseURL        string
 	RedisURL           string
 	SlackBotToken      string

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"net/http"
 
@@ -24,7 +25,9 @@ func newMux(cfg *config.Config, a *app.App, f app.Features, m *web.Metrics, extr
 		{Name: "coordination", Degraded: "degraded: single-replica guarantees", Ping: a.Coord.Ping},
 	}, extra...)
 	web.Health(mux, checks)
-	mux.Handle("GET /metrics", m.Handler())
+	if cfg.Env.MetricsAddr == "" {
+		mux.Handle("GET /metrics", m.Handler())
+	}
 
 	auth := web.WebhookAuth{Token: cfg.Env.WebhookToken, Secret: cfg.Env.WebhookSecret}
 	if !auth.Configured() {
@@ -39,6 +42,24 @@ func newMux(cfg *config.Config, a *app.App, f app.Features, m *web.Metrics, extr
 		mux.Handle(path, m.Instrument(path, h))
 	}
 	return mux
+}
+
+// startMetrics serves /metrics alone on addr (INTERLOCK_METRICS_ADDR) until
+// ctx ends, so that scrapes stay off the public listener. It returns once
+// listening; wait returns when the listener has drained.
+func startMetrics(ctx context.Context, addr string, m *web.Metrics, announce func(bound string)) (wait func() error, err error) {
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", m.Handler())
+	bound := make(chan string, 1)
+	errc := make(chan error, 1)
+	go func() { errc <- serveHTTP(ctx, addr, mux, func(b string) { bound <- b }) }()
+	select {
+	case b := <-bound:
+		announce(b)
+		return func() error { return <-errc }, nil
+	case err := <-errc:
+		return nil, fmt.Errorf("metrics listener: %w", err)
+	}
 }
 
 // instrument connects the metrics to the router, the scheduler and gauges

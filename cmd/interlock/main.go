@@ -15,6 +15,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/interlock-coe/interlock/config"
+	"github.com/interlock-coe/interlock/integrations/supervise"
 )
 
 // version is set at build time with -ldflags "-X main.version=…".
@@ -37,9 +38,18 @@ type cli struct {
 	stdout io.Writer
 	stderr io.Writer
 	getenv func(string) string
+	// platformBackoff paces the chat platform's reconnections (the
+	// defaults when zero; tests make it short).
+	platformBackoff supervise.Backoff
 }
 
 func newRootCommand(stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) *cobra.Command {
+	root, _ := newCLI(stdin, stdout, stderr, getenv)
+	return root
+}
+
+// newCLI returns the root command and the cli its subcommands share.
+func newCLI(stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) (*cobra.Command, *cli) {
 	c := &cli{stdin: stdin, stdout: stdout, stderr: stderr, getenv: getenv}
 	root := &cobra.Command{
 		Use:           "interlock",
@@ -51,7 +61,7 @@ func newRootCommand(stdin io.Reader, stdout, stderr io.Writer, getenv func(strin
 	root.SetOut(stdout)
 	root.SetErr(stderr)
 	root.AddCommand(c.shellCommand(), c.serveCommand(), c.migrateCommand(), c.kpiCommand(), c.healthCommand(), c.versionCommand())
-	return root
+	return root, c
 }
 
 func (c *cli) versionCommand() *cobra.Command {

@@ -42,12 +42,13 @@ func (c *cli) serveCommand() *cobra.Command {
 // serve runs the bot until ctx ends: HTTP endpoints, the chosen platform,
 // and the durable-timer scheduler.
 func (c *cli) serve(ctx context.Context, cfg *config.Config, log *slog.Logger) error {
+	routeLibraryLogs(log)
 	a, err := app.Open(ctx, cfg, bot.SystemClock{}, log)
 	if err != nil {
 		return err
 	}
 	defer a.Close()
-	p, err := choosePlatform(cfg, a, log)
+	p, err := choosePlatform(cfg, a, c.platformBackoff, log)
 	if err != nil {
 		return err
 	}
@@ -62,15 +63,31 @@ func (c *cli) serve(ctx context.Context, cfg *config.Config, log *slog.Logger) e
 	if p.routes != nil {
 		p.routes(mux)
 	}
+	if err := c.setTimerLease(a.Scheduler); err != nil {
+		return err
+	}
 	if err := a.Scheduler.Start(ctx, time.Second, newDegradableLocker(lockadapter.New(a.Coord, 30*time.Second), log)); err != nil {
 		return err
 	}
-	if p.run != nil {
-		go func() {
-			if err := p.run(ctx); err != nil && ctx.Err() == nil {
-				log.Error("chat platform stopped", "platform", p.name, "err", err)
+	if cfg.Env.MetricsAddr != "" {
+		ctx, cancel := context.WithCancel(ctx)
+		defer cancel()
+		wait, err := startMetrics(ctx, cfg.Env.MetricsAddr, m, func(bound string) {
+			log.Info("serving metrics", "addr", bound)
+			fmt.Fprintf(c.stdout, "metrics on %s\n", bound)
+		})
+		if err != nil {
+			return err
+		}
+		defer func() {
+			cancel()
+			if err := wait(); err != nil {
+				log.Warn("metrics listener", "err", err)
 			}
 		}()
+	}
+	if p.run != nil {
+		go p.super.Run(ctx, p.run)
 	}
 	err = serveHTTP(ctx, cfg.Env.HTTPAddr, mux, func(bound string) {
 		log.Info("serving", "addr", bound, "platform", p.name, "version", version)
@@ -84,6 +101,21 @@ func (c *cli) serve(ctx context.Context, cfg *config.Config, log *slog.Logger) e
 		}
 	}
 	return err
+}
+
+// setTimerLease applies INTERLOCK_TIMER_LEASE, how long a replica's claim
+// on a due timer lasts (2m by default; the fault tests shorten it).
+func (c *cli) setTimerLease(s *bot.Scheduler) error {
+	v := c.getenv("INTERLOCK_TIMER_LEASE")
+	if v == "" {
+		return nil
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil || d < time.Second {
+		return fmt.Errorf("INTERLOCK_TIMER_LEASE: want a duration of 1s or more, got %q", v)
+	}
+	s.SetLease(d)
+	return nil
 }
 
 // serveHTTP serves until ctx ends, then drains in-flight requests.

@@ -28,9 +28,11 @@ Meta-commands: :as <user>, :in <#channel>, :advance <duration>, :rooms, :users, 
 			if err != nil {
 				return err
 			}
+			cfg.Env.MetricsAddr = "" // a demo: /metrics stays beside the webhooks
 			// The shell's output is the conversation; only warnings go to
 			// stderr unless LOG_LEVEL asks for more.
 			log := c.newLogger(orDefault(c.getenv("LOG_LEVEL"), "warn"), true)
+			routeLibraryLogs(log)
 			if err := os.MkdirAll(cfg.Env.DataDir, 0o750); err != nil {
 				return fmt.Errorf("create data dir: %w", err)
 			}

@@ -60,6 +60,8 @@ type Options struct {
 	// DeferAfter is how long a command may run before the interaction is
 	// acknowledged as deferred and answered later (2s when zero).
 	DeferAfter time.Duration
+	// Status, when set, is told when the gateway connects (nil) and drops.
+	Status func(error)
 }
 
 // Adapter is Interlock on Discord. It is safe for concurrent use.
@@ -73,6 +75,7 @@ type Adapter struct {
 	log        *slog.Logger
 	clock      bot.Clock
 	deferAfter time.Duration
+	status     func(error)
 
 	catalogOnce sync.Once
 	cat         *catalog
@@ -115,10 +118,12 @@ func New(opts Options) (*Adapter, error) {
 	session.Client = client
 	session.ShouldRetryOnRateLimit = true
 	session.Identify.Intents = discordgo.IntentsGuilds
+	session.LogLevel = libraryLogLevel(log)
 	a := &Adapter{
 		session: session, appID: opts.AppID, guildID: opts.GuildID, publicKey: key,
 		dir: opts.Directory, disp: opts.Dispatcher, log: log, clock: opts.Clock,
 		deferAfter: opts.DeferAfter, buttons: newButtonStore(), dms: map[string]string{},
+		status: opts.Status,
 	}
 	if a.clock == nil {
 		a.clock = bot.SystemClock{}
@@ -173,7 +178,19 @@ func (a *Adapter) addHandlers() {
 		a.session.AddHandler(func(_ *discordgo.Session, rl *discordgo.RateLimit) {
 			a.log.Info("discord rate limit; waiting", "url", redactPath(rl.URL), "retry_after", rl.RetryAfter)
 		}),
+		a.session.AddHandler(func(*discordgo.Session, *discordgo.Connect) { a.report(nil) }),
+		a.session.AddHandler(func(*discordgo.Session, *discordgo.Disconnect) { a.report(errGatewayDropped) }),
 	)
+}
+
+// errGatewayDropped is the state while discordgo reconnects the gateway.
+var errGatewayDropped = errors.New("discord gateway disconnected; reconnecting")
+
+// report tells Options.Status, if set, about the gateway's state.
+func (a *Adapter) report(err error) {
+	if a.status != nil {
+		a.status(err)
+	}
 }
 
 // Open connects to the gateway so that interactions arrive over it (when no

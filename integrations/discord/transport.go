@@ -13,6 +13,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/bwmarrin/discordgo"
 )
 
 // discordHost is the host every discordgo REST endpoint names.
@@ -48,18 +50,28 @@ func restClient(base *http.Client, apiURL string, log *slog.Logger) (*http.Clien
 		if err != nil || (target.Scheme != "http" && target.Scheme != "https") || target.Host == "" {
 			return nil, fmt.Errorf("discord: API URL %q must be http(s)://host[/path]", apiURL)
 		}
+		version := ""
+		if m := apiSuffix.FindStringSubmatch(target.Path); m != nil {
+			version = m[1]
+		}
 		target.Path = strings.TrimSuffix(apiSuffix.ReplaceAllString(target.Path, ""), "/")
-		next = rewriteTransport{target: target, next: next}
+		next = rewriteTransport{target: target, version: version, next: next}
 	}
 	rt := &retryTransport{next: next, attempts: retryAttempts, backoff: retryBackoff, log: log}
 	return &http.Client{Transport: rt, Timeout: timeout}, nil
 }
 
-// rewriteTransport sends requests for discord.com to another base URL.
+// rewriteTransport sends requests for discord.com to another base URL,
+// with the API version that URL names ("/v10"), if any, instead of
+// discordgo's.
 type rewriteTransport struct {
-	target *url.URL
-	next   http.RoundTripper
+	target  *url.URL
+	version string
+	next    http.RoundTripper
 }
+
+// discordgoAPI is the path prefix of every discordgo REST endpoint.
+var discordgoAPI = "/api/v" + discordgo.APIVersion
 
 // RoundTrip rewrites the scheme, host and path prefix of discord.com requests.
 func (t rewriteTransport) RoundTrip(req *http.Request) (*http.Response, error) {
@@ -69,7 +81,11 @@ func (t rewriteTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	r := req.Clone(req.Context())
 	r.URL.Scheme = t.target.Scheme
 	r.URL.Host = t.target.Host
-	r.URL.Path = t.target.Path + req.URL.Path
+	path := req.URL.Path
+	if rest, ok := strings.CutPrefix(path, discordgoAPI); ok && t.version != "" {
+		path = "/api" + t.version + rest
+	}
+	r.URL.Path = t.target.Path + path
 	r.URL.RawPath = ""
 	r.Host = ""
 	return t.next.RoundTrip(r)

@@ -219,3 +219,27 @@ func (l lockedWriter) Write(p []byte) (int, error) {
 	defer l.mu.Unlock()
 	return l.w.Write(p)
 }
+
+// TestAPIURLNamesTheVersion: a version in DISCORD_API_URL is the version
+// REST calls use; without one, discordgo's.
+func TestAPIURLNamesTheVersion(t *testing.T) {
+	srv, _ := scripted(t)
+	tests := []struct{ base, want string }{
+		{srv.URL + "/api/v10", "/api/v10/users/@me"},
+		{srv.URL + "/api/v10/", "/api/v10/users/@me"},
+		{srv.URL + "/proxy/api/v8", "/proxy/api/v8/users/@me"},
+		{srv.URL + "/api", "/api/v9/users/@me"},
+		{srv.URL, "/api/v9/users/@me"},
+	}
+	for _, tt := range tests {
+		resp, err := testClient(t, tt.base).Get("https://discord.com/api/v9/users/@me")
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if string(got) != tt.want+" " {
+			t.Errorf("DISCORD_API_URL=%s: request arrived as %q, want %q", tt.base, got, tt.want)
+		}
+	}
+}

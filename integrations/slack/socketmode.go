@@ -16,6 +16,15 @@ import (
 // (then it returns nil) or the connection fails for good. Every envelope is
 // acknowledged before its command runs in the background.
 func (a *Adapter) RunSocketMode(ctx context.Context) error {
+	return a.RunSocketModeReporting(ctx, func(error) {})
+}
+
+// errSocketConnecting is the state while Socket Mode (re)connects.
+var errSocketConnecting = errors.New("slack socket mode connecting")
+
+// RunSocketModeReporting is RunSocketMode telling report the connection's
+// state as it changes: nil once connected, else why not.
+func (a *Adapter) RunSocketModeReporting(ctx context.Context, report func(error)) error {
 	if a.appToken == "" {
 		return errors.New("slack: Socket Mode needs an app-level token (SLACK_APP_TOKEN)")
 	}
@@ -35,8 +44,24 @@ func (a *Adapter) RunSocketMode(ctx context.Context) error {
 			}
 			return fmt.Errorf("slack socket mode: %w", err)
 		case evt := <-client.Events:
+			reportSocketState(evt, report)
 			a.socketEvent(ctx, client, evt)
 		}
+	}
+}
+
+// reportSocketState tells report what a connection event means for the
+// connection's health.
+func reportSocketState(evt socketmode.Event, report func(error)) {
+	switch evt.Type {
+	case socketmode.EventTypeConnected:
+		report(nil)
+	case socketmode.EventTypeConnecting:
+		report(errSocketConnecting)
+	case socketmode.EventTypeInvalidAuth:
+		report(errors.New("slack socket mode: invalid app-level token"))
+	case socketmode.EventTypeConnectionError:
+		report(fmt.Errorf("slack socket mode: %v", evt.Data))
 	}
 }
 

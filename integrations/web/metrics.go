@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -23,11 +24,24 @@ type Metrics struct {
 	httpTime *prometheus.HistogramVec
 	timerLag *prometheus.HistogramVec
 	timers   *prometheus.CounterVec
+	clock    bot.Clock
+}
+
+// DefaultGaugeEvery is how often a gauge is computed at most.
+const DefaultGaugeEvery = 15 * time.Second
+
+// MetricsOptions configure Metrics.
+type MetricsOptions struct {
+	Clock bot.Clock // when gauges were computed; SystemClock when nil
 }
 
 // NewMetrics returns a registry with the Go and process collectors.
-func NewMetrics() *Metrics {
+func NewMetrics() *Metrics { return NewMetricsWith(MetricsOptions{}) }
+
+// NewMetricsWith is NewMetrics with options.
+func NewMetricsWith(opts MetricsOptions) *Metrics {
 	m := &Metrics{
+		clock:    opts.Clock,
 		registry: prometheus.NewRegistry(),
 		commands: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "interlock_commands_total", Help: "Commands handled, by command and outcome code.",
@@ -51,23 +65,50 @@ func NewMetrics() *Metrics {
 			Name: "interlock_timers_fired_total", Help: "Durable timers fired, by kind (route.escalate counts SLA breaches).",
 		}, []string{"kind"}),
 	}
+	if m.clock == nil {
+		m.clock = bot.SystemClock{}
+	}
 	m.registry.MustRegister(m.commands, m.latency, m.requests, m.httpTime, m.timerLag, m.timers,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
 
-// Gauge registers a gauge read on every scrape (e.g. active alerts, open
-// crises), so no feature has to push its counts.
+// Gauge registers a gauge read from its source (e.g. active alerts, open
+// crises), so no feature has to push its counts. It is read at most once
+// per DefaultGaugeEvery, whatever the rate of scrapes; -1 means the last
+// read failed.
 func (m *Metrics) Gauge(name, help string, read func(ctx context.Context) (float64, error)) {
-	m.registry.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: name, Help: help}, func() float64 {
-		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
-		defer cancel()
-		v, err := read(ctx)
-		if err != nil {
-			return -1
-		}
-		return v
-	}))
+	g := &cachedGauge{read: read, clock: m.clock, every: DefaultGaugeEvery}
+	m.registry.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: name, Help: help}, g.value))
+}
+
+// cachedGauge is a gauge's last reading and when it was taken.
+type cachedGauge struct {
+	read  func(ctx context.Context) (float64, error)
+	clock bot.Clock
+	every time.Duration
+
+	mu    sync.Mutex // held while reading, so concurrent scrapes read once
+	at    time.Time
+	last  float64
+	valid bool
+}
+
+func (g *cachedGauge) value() float64 {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	now := g.clock.Now()
+	if g.valid && now.Sub(g.at) < g.every {
+		return g.last
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	v, err := g.read(ctx)
+	if err != nil {
+		v = -1
+	}
+	g.at, g.last, g.valid = now, v, true
+	return v
 }
 
 // Middleware counts and times every command by its outcome.

@@ -10,6 +10,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"slices"
@@ -68,7 +69,29 @@ type fault struct {
 
 // NewServer starts a local Discord; it stops when the test ends.
 func NewServer(t interface{ Cleanup(func()) }) *Server {
-	s := &Server{
+	s := newServer()
+	s.srv = httptest.NewServer(s.handler())
+	s.URL = s.srv.URL
+	t.Cleanup(s.Close)
+	return s
+}
+
+// NewServerOn starts a local Discord on ln, a listener of the caller's: a
+// test that starts it late, on an address the client was given, plays a
+// Discord that refused connections until then.
+func NewServerOn(t interface{ Cleanup(func()) }, ln net.Listener) *Server {
+	s := newServer()
+	s.srv = httptest.NewUnstartedServer(s.handler())
+	s.srv.Listener.Close()
+	s.srv.Listener = ln
+	s.srv.Start()
+	s.URL = s.srv.URL
+	t.Cleanup(s.Close)
+	return s
+}
+
+func newServer() *Server {
+	return &Server{
 		changed:  make(chan struct{}),
 		messages: map[string][]*discordgo.Message{},
 		nonces:   map[string]*discordgo.Message{},
@@ -76,10 +99,6 @@ func NewServer(t interface{ Cleanup(func()) }) *Server {
 		members:  map[string][]string{},
 		seq:      200000000000000000,
 	}
-	s.srv = httptest.NewServer(s.handler())
-	s.URL = s.srv.URL
-	t.Cleanup(s.Close)
-	return s
 }
 
 // Close stops the server and drops gateway connections.
