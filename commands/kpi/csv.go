@@ -102,6 +102,9 @@ func ImportCSV(ctx context.Context, w Writer, cfg *config.Config, now time.Time,
 			return nil
 		}
 		if err := w.PutKPIPoints(ctx, batch); err != nil {
+			if ctx.Err() != nil {
+				return fmt.Errorf("import stopped; rows up to line %d not stored: %w", rep.Rows+1, ctx.Err())
+			}
 			return fmt.Errorf("store rows up to line %d: %w", rep.Rows+1, err)
 		}
 		rep.Stored += len(batch)

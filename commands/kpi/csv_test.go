@@ -172,6 +172,8 @@ func FuzzCSV(f *testing.F) {
 	f.Add("metric,brand,channel,period_start,period_end,value\nleads,acme,x,2026-11-01,2026-11-01,\"4\"\"\"\n")
 	f.Add(CSVHeader + "\n\"unterminated,x\n")
 	f.Add(CSVHeader + "\n,,,,,,,\n1,2\n")
+	f.Add(CSVHeader + "\n0001-01-01,9999-12-31,acme,x,leads,-1e308,,\n2026-11-01,2026-11-01,acme,x,csat,,-1,0\n")
+	f.Add(CSVHeader + "\n2026-11-01,2026-11-01,acme,x,net-sentiment,,-1e15,1e15\n")
 	f.Fuzz(func(t *testing.T, src string) {
 		w := &memWriter{}
 		rep, err := ImportCSV(context.Background(), w, cfg, importNow, strings.NewReader(src))
@@ -187,8 +189,11 @@ func FuzzCSV(f *testing.F) {
 			}
 		}
 		for _, p := range w.points() {
-			if _, ok := cfg.KPI(p.Metric); !ok || p.Brand == "" || p.Channel == "" || !p.End.After(p.Start) ||
-				!finite(p.Value) || !finite(p.Numerator) || !finite(p.Denominator) || p.Denominator < 0 {
+			k, ok := cfg.KPI(p.Metric)
+			if !ok || p.Brand == "" || p.Channel == "" || !p.End.After(p.Start) ||
+				!plausible(p.Value, k.Signed) || !plausible(p.Numerator, k.Signed) || !plausible(p.Denominator, false) ||
+				(p.Ratio && p.Denominator == 0) || p.Start.Year() < 1999 || p.End.After(importNow.AddDate(0, 0, 3)) ||
+				p.End.Sub(p.Start) > MaxPeriod || !p.SentAt.Equal(importNow) {
 				t.Fatalf("stored a bad point %+v", p)
 			}
 		}
@@ -196,7 +201,10 @@ func FuzzCSV(f *testing.F) {
 	})
 }
 
-func finite(f float64) bool { return !math.IsNaN(f) && !math.IsInf(f, 0) }
+// plausible reports whether Check may accept f.
+func plausible(f float64, signed bool) bool {
+	return !math.IsNaN(f) && !math.IsInf(f, 0) && math.Abs(f) <= MaxNumber && (f >= 0 || signed)
+}
 
 // brokenReader gives text, then fails every read.
 type brokenReader struct {
