@@ -198,7 +198,7 @@ func checkPeriodBounds(loc *time.Location, now, from, to time.Time) error {
 	case from.Before(time.Date(earliestYear, 1, 1, 0, 0, 0, 0, loc)):
 		return fieldErr("period_start", "%s is before 2000-01-01", from.Format(time.DateOnly))
 	case to.After(latest):
-		return fieldErr("period_end", "%s is after tomorrow", to.Format(time.DateOnly))
+		return fieldErr("period_end", "must not be after tomorrow (%s)", latest.AddDate(0, 0, -1).Format(time.DateOnly))
 	case to.Sub(from) > MaxPeriod:
 		return fieldErr("period_end", "makes a period longer than a year")
 	}
