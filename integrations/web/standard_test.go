@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"context"
 	"encoding/base64"
 	"errors"
 	"log/slog"
@@ -199,4 +200,21 @@ func FuzzStandardWebhook(f *testing.F) {
 	})
 }
 
-var _ bot.Claimer = (*memory.Coordinator)(nil)
+var _ bot.Claimer = downClaims{}
+
+// downClaims is a coordination backend that cannot be reached.
+type downClaims struct{}
+
+func (downClaims) Claim(context.Context, string, time.Duration) (bool, error) {
+	return false, errors.New("connection refused")
+}
+func (downClaims) Release(context.Context, string) error { return errors.New("connection refused") }
+
+// TestStandardWebhookWithoutCoordination: an id that cannot be checked is
+// 503 (retry), never accepted unchecked.
+func TestStandardWebhookWithoutCoordination(t *testing.T) {
+	auth := web.WebhookAuth{SigningKey: swKey, Claims: downClaims{}, Clock: swClock}
+	if _, status := readDelivery(t, auth, swHeaders(swKey, "msg_down", swNow), swBody); status != http.StatusServiceUnavailable {
+		t.Errorf("status %d, want 503", status)
+	}
+}
