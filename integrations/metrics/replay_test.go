@@ -167,3 +167,19 @@ func TestWebhookRefusesImplausibleData(t *testing.T) {
 		}
 	}
 }
+
+// TestKPIShowsTheCorrectionAfterAReplay is the check as people see
+// it: /kpi leads stays at 90 after the original is replayed.
+func TestKPIShowsTheCorrectionAfterAReplay(t *testing.T) {
+	f := newFixture(t)
+	original, correction := leads(40, "2026-11-23T08:00:00Z"), leads(90, "2026-11-23T08:30:00Z")
+	signed := func(body string) map[string]string {
+		return map[string]string{"X-Interlock-Signature": web.SignatureHeader(secret, []byte(body))}
+	}
+	for _, body := range []string{original, correction, original} {
+		if status, resp := f.post(t, body, signed(body)); status != http.StatusOK {
+			t.Fatalf("POST: %d %s", status, resp)
+		}
+	}
+	f.h.Say("/kpi leads --period 7d").Contains(t, "Latest (2026-11-17 – 2026-11-23): 90")
+}
