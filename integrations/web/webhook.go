@@ -51,7 +51,8 @@ func (a WebhookAuth) now() time.Time {
 	return a.Clock.Now()
 }
 
-// Verify checks a request's credentials against its body.
+// Verify checks a request's bearer token or body HMAC against its body;
+// the Standard Webhooks scheme, which also claims ids, is ReadDelivery's.
 func (a WebhookAuth) Verify(r *http.Request, body []byte) bool {
 	if a.Token != "" {
 		if tok, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer "); ok &&
