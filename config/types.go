@@ -153,6 +153,9 @@ type KPI struct {
 	Better      string  `yaml:"better"`    // higher | lower
 	Target      float64 `yaml:"target"`
 	Source      string  `yaml:"source"` // "data" (hooks/import), "routing", "crises"
+	// Signed lets a data point's value or numerator be negative (a net
+	// score such as positive minus negative mentions); otherwise it is refused.
+	Signed bool `yaml:"signed"`
 }
 
 // Syncs holds defaults for cross-functional syncs.
@@ -189,5 +192,6 @@ type Env struct {
 	DiscordAPIURL      string
 	WebhookToken       string
 	WebhookSecret      string
+	WebhookSigningKey  string // INTERLOCK_WEBHOOK_SIGNING_KEY: whsec_<base64>, Standard Webhooks
 	LogLevel           string
 }

@@ -20,6 +20,10 @@ type KPIPoint struct {
 	Value       float64
 	Numerator   float64
 	Denominator float64
+	// SentAt is when the sender sent the point. A stored point is replaced
+	// only by one sent at the same time or later, so a delayed or replayed
+	// delivery never undoes a correction.
+	SentAt time.Time
 }
 
 // KPIFilter selects the points of one metric. An empty Brand or Channel
@@ -49,8 +53,9 @@ type KPIValue struct {
 // KPIs keeps KPI data points.
 type KPIs interface {
 	// PutKPIPoints stores points in one transaction, replacing stored
-	// points with the same key; of two points with one key in ps, the later
-	// wins.
+	// points with the same key that were sent at the same time or earlier
+	// (a stored point sent later is kept); of two points with one key in
+	// ps, the one sent later wins, and of two sent together the later in ps.
 	PutKPIPoints(ctx context.Context, ps []KPIPoint) error
 	// KPIBuckets adds up the points matching f per period, for the periods
 	// [bounds[i], bounds[i+1]); it returns len(bounds)-1 buckets (none for

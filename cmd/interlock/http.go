@@ -29,9 +29,14 @@ func newMux(cfg *config.Config, a *app.App, f app.Features, m *web.Metrics, extr
 		mux.Handle("GET /metrics", m.Handler())
 	}
 
-	auth := web.WebhookAuth{Token: cfg.Env.WebhookToken, Secret: cfg.Env.WebhookSecret}
+	key, err := cfg.Env.WebhookKey() // validated by config.Load already
+	if err != nil {
+		log.Error("Standard Webhooks scheme off", "err", err)
+	}
+	auth := web.WebhookAuth{Token: cfg.Env.WebhookToken, Secret: cfg.Env.WebhookSecret,
+		SigningKey: key, Claims: a.Coord, Clock: a.Clock}
 	if !auth.Configured() {
-		log.Warn("INTERLOCK_WEBHOOK_TOKEN and INTERLOCK_WEBHOOK_SECRET are unset: every webhook is refused (401)")
+		log.Warn("INTERLOCK_WEBHOOK_TOKEN, INTERLOCK_WEBHOOK_SECRET and INTERLOCK_WEBHOOK_SIGNING_KEY are unset: every webhook is refused (401)")
 	}
 	hooks := map[string]http.Handler{
 		"/hooks/listening": listening.NewHandler(f.Alerts, cfg, auth, a.Clock, log),

@@ -37,7 +37,9 @@ func (c *cli) kpiCommand() *cobra.Command {
 			chat := logchat.New(log)
 			// Through the service, so cached answers are cleared at once.
 			svc := a.Register(chat, chat).KPI
-			report, err := kpi.ImportCSV(cmd.Context(), svc, cfg, f)
+			// cmd.Context() ends on SIGINT or SIGTERM (main.go); the import stops
+			// at the next read.
+			report, err := kpi.ImportCSV(cmd.Context(), svc, cfg, a.Clock.Now(), f)
 			fmt.Fprintln(c.stdout, report.String())
 			if err != nil {
 				return err

@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/interlock-coe/interlock/config"
 	"github.com/interlock-coe/interlock/store"
@@ -26,6 +27,10 @@ const (
 	// MaxBadRows is how many bad rows a Report lists one by one; the rest
 	// are only counted.
 	MaxBadRows = 50
+	// MaxLineBytes bounds one line of an import file: a real row is a few
+	// hundred bytes, and without a bound a file with no newline (/dev/zero)
+	// is read into memory whole.
+	MaxLineBytes = 64 << 10
 )
 
 // Writer stores data points. A store.KPIs does; so does *Service, which
@@ -75,13 +80,16 @@ func (r *Report) refuse(line int, problem string) {
 
 // ImportCSV reads KPI data points from src (a header, then one point per
 // row; see CSVHeader and Input) and stores the good rows in w, ImportBatch
-// rows per transaction. A bad row is reported with its line number and
-// skipped; the good rows are kept. The error is for what stops the import
-// as a whole: an unreadable header or source, or a failing store. The
-// report then tells how many rows were stored before it.
-func ImportCSV(ctx context.Context, w Writer, cfg *config.Config, src io.Reader) (Report, error) {
+// rows per transaction; now is the time of the import (the rows' send time
+// and the bound of their periods). A bad row is reported with its line
+// number and skipped; the good rows are kept. The error is for what stops
+// the import as a whole: an unreadable header or source, a line longer
+// than MaxLineBytes, a cancelled ctx, or a failing store. The report then
+// tells how many rows were stored before it. The file is streamed: memory
+// stays bounded whatever its size.
+func ImportCSV(ctx context.Context, w Writer, cfg *config.Config, now time.Time, src io.Reader) (Report, error) {
 	var rep Report
-	r := csv.NewReader(src)
+	r := csv.NewReader(&boundedReader{ctx: ctx, r: src, line: 1})
 	r.ReuseRecord = true
 	cols, err := readHeader(r)
 	if err != nil {
@@ -94,6 +102,9 @@ func ImportCSV(ctx context.Context, w Writer, cfg *config.Config, src io.Reader)
 			return nil
 		}
 		if err := w.PutKPIPoints(ctx, batch); err != nil {
+			if ctx.Err() != nil {
+				return fmt.Errorf("import stopped; rows up to line %d not stored: %w", rep.Rows+1, ctx.Err())
+			}
 			return fmt.Errorf("store rows up to line %d: %w", rep.Rows+1, err)
 		}
 		rep.Stored += len(batch)
@@ -117,7 +128,7 @@ func ImportCSV(ctx context.Context, w Writer, cfg *config.Config, src io.Reader)
 		if len(rec) > 0 {
 			line, _ = r.FieldPos(0)
 		}
-		if p, ok := rowPoint(cfg, cols, rec, err, line, &rep); ok {
+		if p, ok := rowPoint(cfg, now, cols, rec, err, line, &rep); ok {
 			batch = append(batch, p)
 		}
 		if len(batch) == ImportBatch {
@@ -131,7 +142,7 @@ func ImportCSV(ctx context.Context, w Writer, cfg *config.Config, src io.Reader)
 
 // rowPoint checks one row read with readErr and counts it in rep; ok is
 // false for a refused row.
-func rowPoint(cfg *config.Config, cols columns, rec []string, readErr error, line int, rep *Report) (store.KPIPoint, bool) {
+func rowPoint(cfg *config.Config, now time.Time, cols columns, rec []string, readErr error, line int, rep *Report) (store.KPIPoint, bool) {
 	rep.Rows++
 	var pe *csv.ParseError
 	if errors.As(readErr, &pe) {
@@ -144,7 +155,7 @@ func rowPoint(cfg *config.Config, cols columns, rec []string, readErr error, lin
 	in, err := cols.input(rec)
 	if err == nil {
 		var p store.KPIPoint
-		if p, err = Check(cfg, in); err == nil {
+		if p, err = Check(cfg, now, in); err == nil {
 			return p, true
 		}
 	}
@@ -229,4 +240,38 @@ func plural(n int, one, many string) string {
 		return one
 	}
 	return many
+}
+
+// LineTooLongError stops an import at a line longer than MaxLineBytes.
+type LineTooLongError struct{ Line int }
+
+func (e *LineTooLongError) Error() string {
+	return fmt.Sprintf("line %d is longer than %d bytes; is this a CSV file?", e.Line, MaxLineBytes)
+}
+
+// boundedReader reads src for the CSV reader, failing on a line longer than
+// MaxLineBytes and as soon as ctx is done, so that neither an endless line
+// nor a source that never ends can hold the import (or SIGTERM) off.
+type boundedReader struct {
+	ctx   context.Context
+	r     io.Reader
+	line  int // 1-based line being read
+	width int // bytes of it read so far
+}
+
+func (b *boundedReader) Read(p []byte) (int, error) {
+	if err := b.ctx.Err(); err != nil {
+		return 0, fmt.Errorf("import stopped at line %d: %w", b.line, err)
+	}
+	n, err := b.r.Read(p)
+	for i, c := range p[:n] {
+		if c == '\n' {
+			b.line, b.width = b.line+1, 0
+			continue
+		}
+		if b.width++; b.width > MaxLineBytes {
+			return i, &LineTooLongError{Line: b.line}
+		}
+	}
+	return n, err
 }

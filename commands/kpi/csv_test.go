@@ -3,6 +3,7 @@ package kpi
 import (
 	"context"
 	"errors"
+	"io"
 	"math"
 	"strings"
 	"testing"
@@ -61,7 +62,7 @@ func TestImportCSVKeepsGoodRowsAndReportsBadOnes(t *testing.T) {
 		"2026-11-01,2026-11-01,acme,\"insta\ngram\",leads,1,,\n" + // lines 14-15: bad channel
 		"2026-11-01,2026-11-01,acme,instagram,csat,,9,-1\n" // line 16: negative denominator
 	w := &memWriter{}
-	rep, err := ImportCSV(t.Context(), w, cfg, strings.NewReader(src))
+	rep, err := ImportCSV(t.Context(), w, cfg, importNow, strings.NewReader(src))
 	if err != nil {
 		t.Fatalf("ImportCSV: %v", err)
 	}
@@ -111,7 +112,7 @@ func TestImportCSVHeader(t *testing.T) {
 		"repeated column": {"period_start,period_end,brand,channel,metric,value,value\n", `"value" appears twice`},
 	} {
 		t.Run(name, func(t *testing.T) {
-			_, err := ImportCSV(t.Context(), &memWriter{}, cfg, strings.NewReader(tc.src))
+			_, err := ImportCSV(t.Context(), &memWriter{}, cfg, importNow, strings.NewReader(tc.src))
 			if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
 				t.Errorf("ImportCSV = %v, want an error containing %q", err, tc.wantErr)
 			}
@@ -121,7 +122,7 @@ func TestImportCSVHeader(t *testing.T) {
 	// number columns no row uses.
 	src := "\ufeffMetric,brand,channel,period_start,period_end,value\nleads,acme,x,2026-11-01,2026-11-01,4\n"
 	w := &memWriter{}
-	rep, err := ImportCSV(t.Context(), w, cfg, strings.NewReader(src))
+	rep, err := ImportCSV(t.Context(), w, cfg, importNow, strings.NewReader(src))
 	if err != nil || rep.Stored != 1 || w.points()[0].Value != 4 {
 		t.Errorf("reordered header: report %+v, err %v", rep, err)
 	}
@@ -138,12 +139,12 @@ func TestImportCSVBatchesAndStoreFailures(t *testing.T) {
 		b.WriteString(d + "," + d + ",acme,x,leads,1,,\n")
 	}
 	w := &memWriter{}
-	rep, err := ImportCSV(t.Context(), w, cfg, strings.NewReader(b.String()))
+	rep, err := ImportCSV(t.Context(), w, cfg, importNow, strings.NewReader(b.String()))
 	if err != nil || rep.Stored != rows || len(w.batches) != 3 || len(w.batches[0]) != ImportBatch {
 		t.Errorf("report %+v, err %v, %d batches; want %d rows in 3 batches", rep, err, len(w.batches), rows)
 	}
 	boom := errors.New("disk full")
-	rep, err = ImportCSV(t.Context(), &memWriter{fail: boom}, cfg, strings.NewReader(b.String()))
+	rep, err = ImportCSV(t.Context(), &memWriter{fail: boom}, cfg, importNow, strings.NewReader(b.String()))
 	if !errors.Is(err, boom) || rep.Stored != 0 {
 		t.Errorf("failing store: report %+v, err %v", rep, err)
 	}
@@ -155,7 +156,7 @@ func TestReportListsAtMostMaxBadRows(t *testing.T) {
 	for range MaxBadRows + 7 {
 		b.WriteString("x,x,x,x,x,x,x,x\n")
 	}
-	rep, err := ImportCSV(t.Context(), &memWriter{}, exampleConfig(t), strings.NewReader(b.String()))
+	rep, err := ImportCSV(t.Context(), &memWriter{}, exampleConfig(t), importNow, strings.NewReader(b.String()))
 	if err != nil || rep.BadCount != MaxBadRows+7 || len(rep.Bad) != MaxBadRows {
 		t.Fatalf("report %+v, err %v", rep, err)
 	}
@@ -171,9 +172,11 @@ func FuzzCSV(f *testing.F) {
 	f.Add("metric,brand,channel,period_start,period_end,value\nleads,acme,x,2026-11-01,2026-11-01,\"4\"\"\"\n")
 	f.Add(CSVHeader + "\n\"unterminated,x\n")
 	f.Add(CSVHeader + "\n,,,,,,,\n1,2\n")
+	f.Add(CSVHeader + "\n0001-01-01,9999-12-31,acme,x,leads,-1e308,,\n2026-11-01,2026-11-01,acme,x,csat,,-1,0\n")
+	f.Add(CSVHeader + "\n2026-11-01,2026-11-01,acme,x,net-sentiment,,-1e15,1e15\n")
 	f.Fuzz(func(t *testing.T, src string) {
 		w := &memWriter{}
-		rep, err := ImportCSV(context.Background(), w, cfg, strings.NewReader(src))
+		rep, err := ImportCSV(context.Background(), w, cfg, importNow, strings.NewReader(src))
 		if err != nil {
 			return // a bad header refuses the whole file
 		}
@@ -186,8 +189,11 @@ func FuzzCSV(f *testing.F) {
 			}
 		}
 		for _, p := range w.points() {
-			if _, ok := cfg.KPI(p.Metric); !ok || p.Brand == "" || p.Channel == "" || !p.End.After(p.Start) ||
-				!finite(p.Value) || !finite(p.Numerator) || !finite(p.Denominator) || p.Denominator < 0 {
+			k, ok := cfg.KPI(p.Metric)
+			if !ok || p.Brand == "" || p.Channel == "" || !p.End.After(p.Start) ||
+				!plausible(p.Value, k.Signed) || !plausible(p.Numerator, k.Signed) || !plausible(p.Denominator, false) ||
+				(p.Ratio && p.Denominator == 0) || p.Start.Year() < 1999 || p.End.After(importNow.AddDate(0, 0, 3)) ||
+				p.End.Sub(p.Start) > MaxPeriod || !p.SentAt.Equal(importNow) {
 				t.Fatalf("stored a bad point %+v", p)
 			}
 		}
@@ -195,7 +201,10 @@ func FuzzCSV(f *testing.F) {
 	})
 }
 
-func finite(f float64) bool { return !math.IsNaN(f) && !math.IsInf(f, 0) }
+// plausible reports whether Check may accept f.
+func plausible(f float64, signed bool) bool {
+	return !math.IsNaN(f) && !math.IsInf(f, 0) && math.Abs(f) <= MaxNumber && (f >= 0 || signed)
+}
 
 // brokenReader gives text, then fails every read.
 type brokenReader struct {
@@ -218,11 +227,96 @@ func TestImportCSVStopsWhenTheSourceFails(t *testing.T) {
 	boom := errors.New("connection reset")
 	src := &brokenReader{text: CSVHeader + "\n2026-11-01,2026-11-01,acme,x,leads,1,,\n", err: boom}
 	w := &memWriter{}
-	rep, err := ImportCSV(t.Context(), w, exampleConfig(t), src)
+	rep, err := ImportCSV(t.Context(), w, exampleConfig(t), importNow, src)
 	if !errors.Is(err, boom) {
 		t.Fatalf("ImportCSV = %+v, %v; want the read error", rep, err)
 	}
 	if rep.Rows != 1 || rep.Stored != 1 || rep.BadCount != 0 || len(w.points()) != 1 {
 		t.Errorf("report %+v, %d stored; want the row read before the failure kept", rep, len(w.points()))
+	}
+}
+
+// importNow is when the tests' imports run: after the rows' periods.
+var importNow = time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
+
+// TestImportCSVRefusesImplausibleRows: the rows the webhook refuses are
+// refused by the import too, by line (the same Check).
+func TestImportCSVRefusesImplausibleRows(t *testing.T) {
+	src := CSVHeader + "\n" +
+		"2026-11-01,2026-11-01,acme,x,leads,-3,,\n" + // line 2
+		"2026-11-01,2026-11-01,acme,x,leads,1.7e308,,\n" + // line 3
+		"2026-11-01,2026-11-01,acme,x,csat,,4,0\n" + // line 4
+		"2026-11-01,2026-11-01,acme,x,csat,,-4,10\n" + // line 5
+		"0001-01-01,0001-01-01,acme,x,leads,1,,\n" + // line 6
+		"9999-01-01,9999-01-01,acme,x,leads,1,,\n" + // line 7
+		"2025-11-01,2026-11-02,acme,x,leads,1,,\n" + // line 8
+		"2026-11-01,2026-11-01,acme,x,net-sentiment,,-4,10\n" // line 9: signed, good
+	w := &memWriter{}
+	rep, err := ImportCSV(t.Context(), w, exampleConfig(t), importNow, strings.NewReader(src))
+	if err != nil || rep.Stored != 1 || rep.BadCount != 7 {
+		t.Fatalf("report %+v, err %v; want 1 stored and 7 bad", rep, err)
+	}
+	for i, want := range []string{"value: must not be negative", "value: 1.7e+308 is larger than", "denominator: must not be 0",
+		"numerator: must not be negative", "period_start: 0001-01-01 is before 2000-01-01", "period_end: must not be after tomorrow (2026-11-24)",
+		"period_end: makes a period longer than a year"} {
+		if got := rep.Bad[i]; got.Line != i+2 || !strings.Contains(got.Problem, want) {
+			t.Errorf("bad row %d = %+v, want line %d: %s", i, got, i+2, want)
+		}
+	}
+}
+
+// endless is a reader of zero bytes without end, like /dev/zero.
+type endless struct{}
+
+func (endless) Read(p []byte) (int, error) {
+	clear(p)
+	return len(p), nil
+}
+
+// TestImportCSVBoundsTheLineLength: /dev/zero used to be read into memory
+// until the kernel killed the import.
+func TestImportCSVBoundsTheLineLength(t *testing.T) {
+	src := io.MultiReader(strings.NewReader(CSVHeader+"\n2026-11-01,2026-11-01,acme,x,leads,1,,\n"), endless{})
+	rep, err := ImportCSV(t.Context(), &memWriter{}, exampleConfig(t), importNow, src)
+	var long *LineTooLongError
+	if !errors.As(err, &long) || long.Line != 3 || !strings.Contains(err.Error(), "line 3 is longer than 65536 bytes") {
+		t.Fatalf("ImportCSV = %+v, %v; want line 3 too long", rep, err)
+	}
+	if rep.Stored != 1 {
+		t.Errorf("report %+v; want the row before the long line stored", rep)
+	}
+	// The header line is bounded as well.
+	if _, err := ImportCSV(t.Context(), &memWriter{}, exampleConfig(t), importNow, endless{}); !errors.As(err, &long) || long.Line != 1 {
+		t.Errorf("endless header: %v, want line 1 too long", err)
+	}
+}
+
+// cancelAfter cancels its context once n rows have been read.
+type cancelAfter struct {
+	rows   int
+	cancel context.CancelFunc
+}
+
+func (c *cancelAfter) Read(p []byte) (int, error) {
+	row := "2026-11-01,2026-11-01,acme,x,leads,1,,\n"
+	if c.rows == 0 {
+		c.cancel()
+	}
+	c.rows--
+	return copy(p, row), nil
+}
+
+// TestImportCSVStopsWhenCancelled: an endless stream of good rows stops
+// once the context is cancelled (SIGTERM), keeping what was stored.
+func TestImportCSVStopsWhenCancelled(t *testing.T) {
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	src := io.MultiReader(strings.NewReader(CSVHeader+"\n"), &cancelAfter{rows: 3000, cancel: cancel})
+	rep, err := ImportCSV(ctx, &memWriter{}, exampleConfig(t), importNow, src)
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("ImportCSV = %+v, %v; want it stopped by the cancellation", rep, err)
+	}
+	if rep.Rows < 3000 || rep.Stored != rep.Rows {
+		t.Errorf("report %+v; want the rows read before the cancellation stored", rep)
 	}
 }

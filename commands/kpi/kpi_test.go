@@ -77,7 +77,7 @@ func TestImportedYearGivesTheHandCalculatedEngagementRate(t *testing.T) {
 	h, svc := newHarness(t)
 	cfg := h.Deps.Config
 	data := dailyCSV(h.Clock.Now(), cfg.Org.Location, 365)
-	rep, err := ImportCSV(t.Context(), svc, cfg, strings.NewReader(data.csv))
+	rep, err := ImportCSV(t.Context(), svc, cfg, h.Clock.Now(), strings.NewReader(data.csv))
 	if err != nil || rep.BadCount != 0 || rep.Stored != 365*3*4*4 {
 		t.Fatalf("import: %v\n%s", err, rep)
 	}
@@ -127,7 +127,7 @@ func TestScorecard(t *testing.T) {
 	t.Parallel()
 	h, svc := newHarness(t)
 	data := dailyCSV(h.Clock.Now(), h.Deps.Config.Org.Location, 8*7)
-	if _, err := ImportCSV(t.Context(), svc, h.Deps.Config, strings.NewReader(data.csv)); err != nil {
+	if _, err := ImportCSV(t.Context(), svc, h.Deps.Config, h.Clock.Now(), strings.NewReader(data.csv)); err != nil {
 		t.Fatal(err)
 	}
 	res := h.Say("/kpi --period 7d --brand globex")

@@ -56,19 +56,19 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		web.WriteError(w, &web.HTTPError{Status: http.StatusMethodNotAllowed, Message: "use POST"})
 		return
 	}
-	body, err := web.ReadWebhook(w, r, h.auth)
+	d, err := web.ReadDelivery(w, r, h.auth)
 	if err != nil {
 		web.WriteError(w, err)
 		return
 	}
-	m, err := decode(body)
+	m, err := decode(d.Body)
 	if err != nil {
-		web.WriteError(w, err)
+		d.Fail(r.Context(), w, err)
 		return
 	}
 	id, created, err := h.in.Ingest(r.Context(), m)
 	if err != nil {
-		web.WriteError(w, h.httpError(err, m))
+		d.Fail(r.Context(), w, h.httpError(err, m))
 		return
 	}
 	if !created {

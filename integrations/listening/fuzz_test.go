@@ -20,6 +20,7 @@ func FuzzListeningBody(f *testing.F) {
 	f.Add(`null`)
 	f.Add(`[null]`)
 	f.Add(`{"topic":"\u0000"}`)
+	f.Add(`{"source":"x","brand":"acme","window_start":"0001-01-01T00:00:00Z","window_end":"9999-12-31T00:00:00Z","mentions":-1,"negative":0,"neutral":0,"positive":0,"reach":1e300}`)
 	rec := &recorder{}
 	h := listening.NewHandler(rec, exampleConfig(f), auth, fixedClock{now}, quiet())
 	f.Fuzz(func(t *testing.T, b string) {
@@ -30,7 +31,8 @@ func FuzzListeningBody(f *testing.F) {
 		}
 		for _, p := range rec.got {
 			if p.Source == "" || p.Brand == "" || !p.WindowEnd.After(p.WindowStart) || p.Mentions < 0 ||
-				p.Negative+p.Neutral+p.Positive > p.Mentions {
+				p.Negative+p.Neutral+p.Positive > p.Mentions || p.Reach < 0 || p.Reach > 1e12 || p.Mentions > 1e12 ||
+				p.WindowEnd.Sub(p.WindowStart) > 31*24*time.Hour || p.WindowEnd.After(now.Add(5*time.Minute)) || p.WindowStart.Year() < 2000 {
 				t.Fatalf("accepted an invalid point %+v from %q", p, b)
 			}
 		}

@@ -55,19 +55,19 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		web.WriteError(w, &web.HTTPError{Status: http.StatusMethodNotAllowed, Message: "use POST"})
 		return
 	}
-	body, err := web.ReadWebhook(w, r, h.auth)
+	d, err := web.ReadDelivery(w, r, h.auth)
 	if err != nil {
 		web.WriteError(w, err)
 		return
 	}
-	ps, err := Decode(h.cfg, h.clock.Now(), body)
+	ps, err := Decode(h.cfg, h.clock.Now(), d.Body)
 	if err != nil {
-		web.WriteError(w, err)
+		d.Fail(r.Context(), w, err)
 		return
 	}
 	receipt, err := h.in.Ingest(r.Context(), ps)
 	if err != nil {
-		web.WriteError(w, h.storeError(err, len(ps)))
+		d.Fail(r.Context(), w, h.storeError(err, len(ps)))
 		return
 	}
 	web.WriteJSON(w, http.StatusAccepted, receipt)

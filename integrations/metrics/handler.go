@@ -7,6 +7,7 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"time"
 
 	"github.com/interlock-coe/interlock/bot"
 	"github.com/interlock-coe/interlock/commands/kpi"
@@ -26,6 +27,7 @@ type point struct {
 	Value       *float64 `json:"value"`
 	Numerator   *float64 `json:"numerator"`
 	Denominator *float64 `json:"denominator"`
+	SentAt      string   `json:"sent_at"`
 }
 
 // handler serves POST /hooks/metrics.
@@ -45,8 +47,12 @@ type handler struct {
 //
 // Either every point is stored (200 {"stored": N}) or none is: a bad point
 // answers 400 naming the item and the field. A point repeated with the same
-// metric, brand, channel and period replaces the stored one, so retries are
-// safe. Credentials and size are checked as for every webhook (401, 413).
+// metric, brand, channel and period replaces the stored one only if it was
+// sent at the same time or later, so retries are safe and a delayed or
+// replayed delivery never undoes a correction. A point's send time is the
+// Standard Webhooks webhook-timestamp, else its optional "sent_at" (RFC
+// 3339), else the time it was received. Credentials and size are checked
+// as for every webhook (401, 409, 413).
 // w is normally a *kpi.Service, which also invalidates cached answers.
 func NewHandler(w kpi.Writer, cfg *config.Config, auth web.WebhookAuth, log *slog.Logger) http.Handler {
 	return &handler{w: w, cfg: cfg, auth: auth, log: log}
@@ -58,36 +64,44 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		web.WriteError(w, &web.HTTPError{Status: http.StatusMethodNotAllowed, Message: "use POST"})
 		return
 	}
-	body, err := web.ReadWebhook(w, r, h.auth)
+	d, err := web.ReadDelivery(w, r, h.auth)
 	if err != nil {
 		web.WriteError(w, err)
 		return
 	}
-	ps, err := Decode(h.cfg, body)
+	ps, err := Decode(h.cfg, d.Received, d.Body)
 	if err != nil {
-		web.WriteError(w, err)
+		d.Fail(r.Context(), w, err)
 		return
+	}
+	if !d.SentAt.IsZero() {
+		// The signed timestamp is the one send time a replay cannot forge.
+		for i := range ps {
+			ps[i].SentAt = d.SentAt
+		}
 	}
 	if err := h.w.PutKPIPoints(r.Context(), ps); err != nil {
-		web.WriteError(w, h.storeError(err, len(ps)))
+		d.Fail(r.Context(), w, h.storeError(err, len(ps)))
 		return
 	}
 	web.WriteJSON(w, http.StatusOK, map[string]int{"stored": len(ps)})
 }
 
-// Decode parses and checks a webhook body: one point or an array of them.
-// Errors are *web.HTTPError 400s naming the item and the field at fault.
-func Decode(cfg *config.Config, body []byte) ([]store.KPIPoint, error) {
+// Decode parses and checks a webhook body received at now: one point or an
+// array of them. Errors are *web.HTTPError 400s naming the item and the
+// field at fault.
+func Decode(cfg *config.Config, now time.Time, body []byte) ([]store.KPIPoint, error) {
 	items, err := web.DecodeItems[point](body)
 	if err != nil {
 		return nil, err
 	}
 	out := make([]store.KPIPoint, len(items))
 	for i, it := range items {
-		p, err := kpi.Check(cfg, kpi.Input{
+		p, err := kpi.Check(cfg, now, kpi.Input{
 			Metric: it.Metric, Brand: it.Brand, Channel: it.Channel,
 			PeriodStart: it.PeriodStart, PeriodEnd: it.PeriodEnd,
 			Value: it.Value, Numerator: it.Numerator, Denominator: it.Denominator,
+			SentAt: it.SentAt,
 		})
 		var fe *kpi.FieldError
 		if errors.As(err, &fe) {

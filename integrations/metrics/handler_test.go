@@ -18,6 +18,7 @@ import (
 	"github.com/interlock-coe/interlock/config"
 	"github.com/interlock-coe/interlock/integrations/web"
 	"github.com/interlock-coe/interlock/store"
+	"github.com/interlock-coe/interlock/store/memory"
 )
 
 const (
@@ -35,7 +36,7 @@ func newFixture(t *testing.T) fixture {
 	t.Helper()
 	h := commandstest.New(t, []commandstest.Register{kpi.Register})
 	svc := kpi.New(h.Deps)
-	auth := web.WebhookAuth{Token: token, Secret: secret}
+	auth := web.WebhookAuth{Token: token, Secret: secret, SigningKey: signingKey, Claims: memory.New(h.Clock), Clock: h.Clock}
 	return fixture{h: h, svc: svc, handler: NewHandler(svc, h.Deps.Config, auth, slog.New(slog.DiscardHandler))}
 }
 
@@ -189,8 +190,11 @@ func FuzzMetricsBody(f *testing.F) {
 	f.Add([]byte(`{"metric":"csat","brand":"acme","channel":"x","period_start":"2026-11-22","period_end":"2026-11-22","numerator":1,"denominator":null}`))
 	f.Add([]byte(`[{}, null, 1]`))
 	f.Add([]byte(`{"value": -0}`))
+	f.Add([]byte(`{"metric":"leads","brand":"acme","channel":"x","period_start":"0001-01-01","period_end":"9999-12-31","value":-1}`))
+	f.Add([]byte(`{"metric":"csat","brand":"acme","channel":"x","period_start":"2026-11-22","period_end":"2026-11-22","numerator":-1,"denominator":0}`))
+	f.Add([]byte(`{"metric":"net-sentiment","brand":"acme","channel":"x","period_start":"2026-11-22","period_end":"2026-11-22","numerator":-1,"denominator":4,"sent_at":"2026-11-23T08:00:00Z"}`))
 	f.Fuzz(func(t *testing.T, body []byte) {
-		ps, err := Decode(cfg, body)
+		ps, err := Decode(cfg, commandstest.Start, body)
 		if err != nil {
 			var he *web.HTTPError
 			if !errors.As(err, &he) || he.Status != http.StatusBadRequest || he.Message == "" {
@@ -204,7 +208,9 @@ func FuzzMetricsBody(f *testing.F) {
 		for _, p := range ps {
 			k, ok := cfg.KPI(p.Metric)
 			if !ok || k.Source != kpi.SourceData || p.Brand == "" || p.Channel == "" || !p.End.After(p.Start) ||
-				p.Ratio != (k.Formula == kpi.FormulaRatio) || bad(p.Value) || bad(p.Numerator) || bad(p.Denominator) || p.Denominator < 0 {
+				p.Ratio != (k.Formula == kpi.FormulaRatio) || implausible(p.Value, k.Signed) || implausible(p.Numerator, k.Signed) ||
+				implausible(p.Denominator, false) || (p.Ratio && p.Denominator == 0) || p.Start.Year() < 1999 ||
+				p.End.After(commandstest.Start.AddDate(0, 0, 3)) || p.End.Sub(p.Start) > kpi.MaxPeriod || p.SentAt.IsZero() {
 				t.Fatalf("Decode accepted a bad point %+v from %s", p, body)
 			}
 		}
@@ -214,4 +220,7 @@ func FuzzMetricsBody(f *testing.F) {
 	})
 }
 
-func bad(f float64) bool { return math.IsNaN(f) || math.IsInf(f, 0) }
+// implausible reports a number the webhook must refuse.
+func implausible(f float64, signed bool) bool {
+	return math.IsNaN(f) || math.IsInf(f, 0) || math.Abs(f) > kpi.MaxNumber || (f < 0 && !signed)
+}

@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"context"
 	"crypto/hmac"
 	"crypto/sha256"
 	"crypto/subtle"
@@ -12,23 +13,46 @@ import (
 	"io"
 	"net/http"
 	"strings"
+	"time"
+
+	"github.com/interlock-coe/interlock/bot"
 )
 
 // MaxBody is the largest webhook body accepted (DESIGN.md §6).
 const MaxBody = 1 << 20
 
-// WebhookAuth verifies webhook senders: a bearer token, or an HMAC-SHA256
-// signature of the body. Either configured method suffices.
+// WebhookAuth verifies webhook senders: a bearer token, an HMAC-SHA256
+// signature of the body, or a Standard Webhooks signature (standard.go).
+// Any configured method suffices; only the last is replay-safe.
 type WebhookAuth struct {
 	Token  string // INTERLOCK_WEBHOOK_TOKEN
 	Secret string // INTERLOCK_WEBHOOK_SECRET
+	// SigningKey is the decoded key of INTERLOCK_WEBHOOK_SIGNING_KEY, for
+	// the Standard Webhooks scheme; empty turns the scheme off.
+	SigningKey []byte
+	// Claims remembers the webhook-ids seen (the coordination backend, so
+	// that a replay is refused whichever replica it reaches). The Standard
+	// Webhooks scheme needs it.
+	Claims bot.Claimer
+	// Clock reads the time; nil is the system clock.
+	Clock bot.Clock
 }
 
 // Configured reports whether any method is set; without one every webhook
 // is refused rather than left open.
-func (a WebhookAuth) Configured() bool { return a.Token != "" || a.Secret != "" }
+func (a WebhookAuth) Configured() bool { return a.Token != "" || a.Secret != "" || a.standard() }
 
-// Verify checks a request's credentials against its body.
+func (a WebhookAuth) standard() bool { return len(a.SigningKey) > 0 && a.Claims != nil }
+
+func (a WebhookAuth) now() time.Time {
+	if a.Clock == nil {
+		return time.Now()
+	}
+	return a.Clock.Now()
+}
+
+// Verify checks a request's bearer token or body HMAC against its body;
+// the Standard Webhooks scheme, which also claims ids, is ReadDelivery's.
 func (a WebhookAuth) Verify(r *http.Request, body []byte) bool {
 	if a.Token != "" {
 		if tok, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer "); ok &&
@@ -65,21 +89,76 @@ type HTTPError struct {
 
 func (e *HTTPError) Error() string { return e.Message }
 
-// ReadWebhook authenticates a webhook request and returns its body, or an
-// HTTPError: 401 for bad credentials, 413 for a body over MaxBody.
+// Delivery is an authenticated webhook request.
+type Delivery struct {
+	Body     []byte
+	Received time.Time // by our clock
+	// SentAt is the verified webhook-timestamp of a Standard Webhooks
+	// delivery; zero for the other schemes, which sign no time.
+	SentAt time.Time
+	// claimed is the webhook-id claim to release if the delivery fails.
+	claimed string
+	claims  bot.Claimer
+}
+
+// ReadWebhook authenticates a webhook request and returns its body; see
+// ReadDelivery.
 func ReadWebhook(w http.ResponseWriter, r *http.Request, auth WebhookAuth) ([]byte, error) {
+	d, err := ReadDelivery(w, r, auth)
+	return d.Body, err
+}
+
+// ReadDelivery authenticates a webhook request and returns it, or an
+// HTTPError: 413 for a body over MaxBody, 401 for bad credentials (a
+// Standard Webhooks delivery is judged by that scheme alone), 409 for a
+// webhook-id already delivered, 503 when the id cannot be checked. A
+// handler that then fails answers with d.Fail, which frees the id so that
+// the sender's retry is not refused as a replay.
+func ReadDelivery(w http.ResponseWriter, r *http.Request, auth WebhookAuth) (Delivery, error) {
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBody))
 	var tooBig *http.MaxBytesError
 	if errors.As(err, &tooBig) {
-		return nil, &HTTPError{Status: http.StatusRequestEntityTooLarge, Message: fmt.Sprintf("body over %d bytes", MaxBody)}
+		return Delivery{}, &HTTPError{Status: http.StatusRequestEntityTooLarge, Message: fmt.Sprintf("body over %d bytes", MaxBody)}
 	}
 	if err != nil {
-		return nil, &HTTPError{Status: http.StatusBadRequest, Message: "cannot read body: " + err.Error()}
+		return Delivery{}, &HTTPError{Status: http.StatusBadRequest, Message: "cannot read body: " + err.Error()}
+	}
+	d := Delivery{Body: body, Received: auth.now()}
+	if auth.standard() && isStandard(r.Header) {
+		return auth.claimStandard(r, d)
 	}
 	if !auth.Configured() || !auth.Verify(r, body) {
-		return nil, &HTTPError{Status: http.StatusUnauthorized, Message: "missing or invalid credentials"}
+		return Delivery{}, &HTTPError{Status: http.StatusUnauthorized, Message: "missing or invalid credentials"}
 	}
-	return body, nil
+	return d, nil
+}
+
+// claimStandard verifies a Standard Webhooks delivery and claims its id.
+func (a WebhookAuth) claimStandard(r *http.Request, d Delivery) (Delivery, error) {
+	sd, err := VerifyStandard(a.SigningKey, r.Header, d.Body, d.Received)
+	if err != nil {
+		return Delivery{}, err
+	}
+	key := "webhook-id:" + sd.ID
+	first, err := a.Claims.Claim(r.Context(), key, ReplayTTL)
+	if err != nil {
+		return Delivery{}, &HTTPError{Status: http.StatusServiceUnavailable, Message: "cannot check webhook-id now; nothing was stored, please retry"}
+	}
+	if !first {
+		return Delivery{}, &HTTPError{Status: http.StatusConflict, Message: "webhook-id " + sd.ID + " was delivered already; a replay changes nothing"}
+	}
+	d.SentAt, d.claimed, d.claims = sd.SentAt, key, a.Claims
+	return d, nil
+}
+
+// Fail answers err for a delivery that stored nothing, first freeing its
+// webhook-id (if it had one) so that the sender may retry it.
+func (d Delivery) Fail(ctx context.Context, w http.ResponseWriter, err error) {
+	if d.claimed != "" {
+		// A failed release only makes the retry wait out ReplayTTL.
+		_ = d.claims.Release(context.WithoutCancel(ctx), d.claimed)
+	}
+	WriteError(w, err)
 }
 
 // DecodeItems decodes one JSON object or an array of them into items,

@@ -13,7 +13,7 @@ import (
 	"github.com/interlock-coe/interlock/store"
 )
 
-// kpiRowsPerStatement bounds one multi-row INSERT: 8 placeholders a row
+// kpiRowsPerStatement bounds one multi-row INSERT: 9 placeholders a row
 // stays far below both databases' limits on bound parameters.
 const kpiRowsPerStatement = 500
 
@@ -39,8 +39,9 @@ func (s *Store) PutKPIPoints(ctx context.Context, ps []store.KPIPoint) error {
 	return nil
 }
 
-// uniqueKPIPoints checks ps, keeps the last point of each key (one INSERT …
-// ON CONFLICT DO UPDATE may not touch a row twice on PostgreSQL) and sorts
+// uniqueKPIPoints checks ps, keeps the point of each key sent last (the
+// last of those sent together; one INSERT … ON CONFLICT DO UPDATE may not
+// touch a row twice on PostgreSQL) and sorts
 // them by key, so that concurrent writes of the same points lock their rows
 // in the same order: in the order given, two webhook deliveries or imports
 // listing them differently deadlock on PostgreSQL.
@@ -57,7 +58,9 @@ func uniqueKPIPoints(ps []store.KPIPoint) ([]store.KPIPoint, error) {
 		}
 		k := key{p.Metric, p.Brand, p.Channel, dbTime(p.Start), dbTime(p.End)}
 		if i, dup := at[k]; dup {
-			out[i] = p
+			if !dbTime(p.SentAt).Before(dbTime(out[i].SentAt)) {
+				out[i] = p
+			}
 			continue
 		}
 		at[k] = len(out)
@@ -89,23 +92,27 @@ func checkKPIPoint(p store.KPIPoint) error {
 
 func finite(f float64) bool { return !math.IsNaN(f) && !math.IsInf(f, 0) }
 
+// upsertKPIPoints inserts ps, replacing a stored point of the same key
+// only if it was sent at the same time or earlier: a replayed or delayed
+// delivery leaves a newer value as it is.
 func upsertKPIPoints(ctx context.Context, q *querier, ps []store.KPIPoint) error {
 	var b strings.Builder
-	b.WriteString(`INSERT INTO kpi_points (metric, brand, channel, period_start, period_end, value, numerator, denominator) VALUES `)
-	args := make([]any, 0, 8*len(ps))
+	b.WriteString(`INSERT INTO kpi_points (metric, brand, channel, period_start, period_end, value, numerator, denominator, sent_at) VALUES `)
+	args := make([]any, 0, 9*len(ps))
 	for i, p := range ps {
 		if i > 0 {
 			b.WriteString(", ")
 		}
-		b.WriteString("(?, ?, ?, ?, ?, ?, ?, ?)")
+		b.WriteString("(?, ?, ?, ?, ?, ?, ?, ?, ?)")
 		var value, num, den any = p.Value, nil, nil
 		if p.Ratio {
 			value, num, den = nil, p.Numerator, p.Denominator
 		}
-		args = append(args, p.Metric, p.Brand, p.Channel, p.Start, p.End, value, num, den)
+		args = append(args, p.Metric, p.Brand, p.Channel, p.Start, p.End, value, num, den, p.SentAt)
 	}
 	b.WriteString(` ON CONFLICT (metric, brand, channel, period_start, period_end) DO UPDATE SET
-		value = excluded.value, numerator = excluded.numerator, denominator = excluded.denominator`)
+		value = excluded.value, numerator = excluded.numerator, denominator = excluded.denominator, sent_at = excluded.sent_at
+		WHERE kpi_points.sent_at <= excluded.sent_at`)
 	if _, err := q.exec(ctx, b.String(), args...); err != nil {
 		return fmt.Errorf("upsert %d KPI points: %w", len(ps), err)
 	}

@@ -16,6 +16,7 @@ func kpiTests() []test {
 		{"KPIBucketsSumPerPeriod", testKPIBuckets},
 		{"KPIFilters", testKPIFilters},
 		{"KPIRepeatReplaces", testKPIRepeatReplaces},
+		{"KPIOlderDeliveryNeverOverwrites", testKPIOlderDeliveryNeverOverwrites},
 		{"KPILastPerSeries", testKPILast},
 		{"KPIValues", testKPIValues},
 		{"KPIBoundaries", testKPIBoundaries},
@@ -132,6 +133,48 @@ func testKPIRepeatReplaces(t *testing.T, s store.Store) {
 	putKPI(t, s, longer)
 	if got := kpiBuckets(t, s, f, kpiDay(0), kpiDay(1))[0].Points; got != 2 {
 		t.Errorf("points after a point with another end = %d, want 2", got)
+	}
+}
+
+// testKPIOlderDeliveryNeverOverwrites: a captured delivery replayed after
+// a correction used to revert it (/kpi leads went back from 90 to 40).
+func testKPIOlderDeliveryNeverOverwrites(t *testing.T, s store.Store) {
+	sent := func(p store.KPIPoint, minutes int) store.KPIPoint {
+		p.SentAt = base().Add(time.Duration(minutes) * time.Minute)
+		return p
+	}
+	f := store.KPIFilter{Metric: "leads"}
+	sum := func() float64 {
+		t.Helper()
+		return kpiBuckets(t, s, f, kpiDay(0), kpiDay(1))[0].Sum
+	}
+	original, correction := sent(kpiValue("leads", "acme", "x", 0, 40), 0), sent(kpiValue("leads", "acme", "x", 0, 90), 1)
+	putKPI(t, s, original)
+	putKPI(t, s, correction)
+	putKPI(t, s, original) // the replay
+	if got := sum(); got != 90 {
+		t.Fatalf("after a replay of the original: %v, want the correction 90 kept", got)
+	}
+	putKPI(t, s, sent(kpiValue("leads", "acme", "x", 0, 10), -60)) // a delivery delayed for an hour
+	if got := sum(); got != 90 {
+		t.Errorf("after a delayed older delivery: %v, want 90", got)
+	}
+	putKPI(t, s, sent(kpiValue("leads", "acme", "x", 0, 95), 1)) // sent together: a retry may fix it
+	if got := sum(); got != 95 {
+		t.Errorf("after a point sent at the same time: %v, want 95", got)
+	}
+	// The same holds for ratios, and within one call: the point sent last
+	// wins wherever it is listed.
+	putKPI(t, s, sent(kpiRatio("er", "acme", "x", 0, 3, 30), 10), sent(kpiRatio("er", "acme", "x", 0, 1, 10), 5))
+	putKPI(t, s, sent(kpiRatio("er", "acme", "x", 0, 2, 20), 9))
+	checkKPIBucket(t, "ratio", kpiBuckets(t, s, store.KPIFilter{Metric: "er"}, kpiDay(0), kpiDay(1))[0],
+		store.KPIBucket{Points: 1, Numerator: 3, Denominator: 30})
+	// A newer send time in another zone is still newer.
+	later := sent(kpiValue("leads", "acme", "x", 0, 99), 2)
+	later.SentAt = later.SentAt.In(time.FixedZone("UTC-5", -5*3600))
+	putKPI(t, s, later)
+	if got := sum(); got != 99 {
+		t.Errorf("after a later point in another zone: %v, want 99", got)
 	}
 }
 
