@@ -32,6 +32,9 @@ type Crisis struct {
 	ResolvedBy      string
 	Summary         string
 	Missing         string // roles without a holder, comma-separated
+	// Confidential hides the title from people outside the room too. It is
+	// set when the crisis is created; SaveCrisis leaves it as it is.
+	Confidential bool
 }
 
 // CrisisStep is one step of opening a crisis room.
