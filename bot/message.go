@@ -35,6 +35,31 @@ type Message struct {
 	Fields  []Field
 	Buttons []Button
 	Footer  string
+	// Outside marks a message that quotes text from outside the workspace:
+	// a webhook's customer message, listening samples, mentions. Adapters
+	// show all of it verbatim and inert: no "@handle" is matched to a
+	// person, and no user, role, channel or @everyone mention written in it
+	// is resolved or allowed to notify. Only the people in Notify are
+	// alerted.
+	Outside bool
+	// Notify are the people (handles) the message is meant to alert.
+	// Adapters mention them in the message's content, where platforms
+	// notify (a Discord embed does not), and allow no other mention when
+	// Outside is set.
+	Notify []string
+}
+
+// Quoting marks m as quoting outside text (see Message.Outside) and
+// addressed to notify.
+func Quoting(m Message, notify ...string) Message {
+	m.Outside = true
+	m.Notify = nil
+	for _, p := range notify {
+		if p != "" {
+			m.Notify = append(m.Notify, p)
+		}
+	}
+	return m
 }
 
 // Reply is a message answering a request. A private reply is seen only by

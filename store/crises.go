@@ -37,6 +37,9 @@ type Crisis struct {
 	// Version is bumped by every write; a write must name the version it
 	// read (see UpdateCrisis).
 	Version int64
+	// Confidential hides the title from people outside the room too. It is
+	// set when the crisis is created; SaveCrisis leaves it as it is.
+	Confidential bool
 }
 
 // CrisisUpdate is one version-checked change to a crisis, written in one

@@ -90,9 +90,14 @@ type Decision struct {
 	At       time.Time
 }
 
+// MaxSearchLen is the longest search text, in characters, that a listing
+// accepts: longer ones are refused with EInvalid rather than handed to the
+// database as a huge LIKE pattern (SQLite refuses those as too complex).
+const MaxSearchLen = 200
+
 // DecisionQuery filters the decision log. Zero values match everything.
 type DecisionQuery struct {
-	Search   string // case-insensitive substring of text or context
+	Search   string // case-insensitive substring of text or context, wildcards literal; at most MaxSearchLen
 	Since    time.Time
 	Kind     string
 	CrisisID int64

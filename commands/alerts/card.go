@@ -23,6 +23,8 @@ func (l *Listener) card(a store.ListeningAlert) bot.Message {
 		Fields: l.cardFields(a),
 		Footer: fmt.Sprintf("alert %s · updated %s", bot.FormatID(a.ID), l.clock(a.UpdatedAt)),
 	}
+	// The samples quote posts from outside: shown inert.
+	m = bot.Quoting(m)
 	if a.Status != store.AlertActive {
 		return m
 	}

@@ -23,7 +23,10 @@ import (
 	"github.com/interlock-coe/interlock/config"
 	"github.com/interlock-coe/interlock/store"
 	"github.com/interlock-coe/interlock/store/memory"
+	"github.com/interlock-coe/interlock/store/postgres"
 	"github.com/interlock-coe/interlock/store/sqlite"
+	"github.com/interlock-coe/interlock/store/sqlstore"
+	"github.com/interlock-coe/interlock/store/storetest"
 )
 
 // Start is the harness clock's starting time: a Monday morning.
@@ -67,10 +70,23 @@ type Register func(r *bot.Router, d commands.Deps)
 type Option func(*options)
 
 type options struct {
-	yaml  string
-	dir   string
-	chat  func(r *bot.Router) bot.Chat
-	store store.Store
+	yaml     string
+	dir      string
+	chat     func(r *bot.Router) bot.Chat
+	postgres bool
+	store    store.Store
+}
+
+// OnPostgres runs the harness on a fresh PostgreSQL database of its own
+// (see storetest.PostgresURL) instead of the embedded store.
+func OnPostgres() Option { return func(o *options) { o.postgres = true } }
+
+// EachStore runs f as two subtests: on the embedded store and on
+// PostgreSQL, with the option that selects each for New.
+func EachStore(t *testing.T, f func(t *testing.T, store Option)) {
+	t.Helper()
+	t.Run("sqlite", func(t *testing.T) { f(t, func(*options) {}) })
+	t.Run("postgres", func(t *testing.T) { f(t, OnPostgres()) })
 }
 
 // WithStore runs the features over st (a PostgreSQL store, say) instead of
@@ -104,12 +120,12 @@ func New(t testing.TB, features []Register, opts ...Option) *Harness {
 	clock := &Clock{now: Start}
 	st := o.store
 	if st == nil {
-		lite, err := sqlite.Open(context.Background(), o.dir, log)
+		opened, err := openStore(t, o, log)
 		if err != nil {
-			t.Fatalf("open embedded store: %v", err)
+			t.Fatalf("open store: %v", err)
 		}
-		t.Cleanup(func() { lite.Close() })
-		st = lite
+		t.Cleanup(func() { opened.Close() })
+		st = opened
 	}
 	if err := st.SeedRoles(context.Background(), seeds(cfg, clock.Now())); err != nil {
 		t.Fatalf("seed roles: %v", err)
@@ -133,6 +149,13 @@ func New(t testing.TB, features []Register, opts ...Option) *Harness {
 		f(router, h.Deps)
 	}
 	return h
+}
+
+func openStore(t testing.TB, o options, log *slog.Logger) (*sqlstore.Store, error) {
+	if o.postgres {
+		return postgres.Open(context.Background(), storetest.PostgresURL(t), log)
+	}
+	return sqlite.Open(context.Background(), o.dir, log)
 }
 
 func loadConfig(t testing.TB, yaml string) *config.Config {

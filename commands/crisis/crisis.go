@@ -11,6 +11,7 @@ import (
 
 	"github.com/interlock-coe/interlock/bot"
 	"github.com/interlock-coe/interlock/commands"
+	"github.com/interlock-coe/interlock/commands/privacy"
 	"github.com/interlock-coe/interlock/config"
 	"github.com/interlock-coe/interlock/store"
 )
@@ -30,19 +31,20 @@ type Store interface {
 
 type handlers struct {
 	commands.Deps
-	crises Store
+	crises  Store
+	privacy privacy.Rule
 }
 
 // Register adds the /crisis commands and the crisis timers.
 func Register(r *bot.Router, d commands.Deps, s Store) {
-	h := &handlers{Deps: d, crises: s}
+	h := &handlers{Deps: d, crises: s, privacy: privacy.Rule{Members: s, Roles: d.Roster()}}
 	r.Describe("crisis", "Crisis rooms: open · status · sev · decide · propose · approve · reject · resolve · list")
 	r.Register(
 		bot.Command{
-			Group: "crisis", Name: "open", Args: "<sev1|sev2|sev3|sev4> <title…> [--brand B]",
-			Summary:  "Open a crisis room: invite the severity's roles, pin the brief, start check-ins",
-			Examples: []string{"/crisis open sev2 Checkout outage --brand acme"},
-			Options:  []string{"brand"}, MinWords: 2, Handler: h.open,
+			Group: "crisis", Name: "open", Args: "<sev1|sev2|sev3|sev4> <title…> [--brand B] [--confidential]",
+			Summary:  "Open a crisis room: invite the severity's roles, pin the brief, start check-ins (--confidential hides the title outside the room)",
+			Examples: []string{"/crisis open sev2 Checkout outage --brand acme", "/crisis open sev1 Settlement talks --confidential"},
+			Options:  []string{"brand"}, Switches: []string{"confidential"}, MinWords: 2, Handler: h.open,
 		},
 		bot.Command{
 			Group: "crisis", Name: "status", Args: "<update…>",

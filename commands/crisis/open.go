@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/interlock-coe/interlock/bot"
+	"github.com/interlock-coe/interlock/commands/privacy"
 	"github.com/interlock-coe/interlock/store"
 )
 
@@ -53,6 +54,7 @@ func (h *handlers) open(ctx context.Context, c *bot.Context) error {
 	now := h.Clock.Now()
 	cr, created, err := h.crises.CreateCrisis(ctx, store.Crisis{
 		Brand: brand, Title: title, Severity: level, Status: store.CrisisOpen, OpenedBy: c.User, OpenedAt: now,
+		Confidential: c.Args.Has("confidential"),
 	}, openSteps)
 	if err != nil {
 		return fmt.Errorf("create crisis: %w", err)
@@ -62,7 +64,7 @@ func (h *handlers) open(ctx context.Context, c *bot.Context) error {
 		if cr.RoomName == "" {
 			where = "and its room is still being created — see /crisis list"
 		}
-		return c.Replyf("Crisis %s %q is already open (%s) %s.", bot.FormatID(cr.ID), cr.Title, cr.Severity, where)
+		return c.Replyf("Crisis %s %q is already open (%s) %s.", bot.FormatID(cr.ID), privacy.Title(cr, false), cr.Severity, where)
 	}
 	if err := h.Scheduler.Schedule(ctx, timerResume, resumeKey(cr.ID), now.Add(resumeDelay), crisisRef{cr.ID}); err != nil {
 		return fmt.Errorf("schedule resume of crisis %d: %w", cr.ID, err)
@@ -264,6 +266,9 @@ var nonSlug = regexp.MustCompile(`[^a-z0-9]+`)
 // roomName is crisis-<yyyymmdd>-<slug>, the date in the org's time zone.
 func (h *handlers) roomName(cr store.Crisis) string {
 	slug := strings.Trim(nonSlug.ReplaceAllString(strings.ToLower(cr.Title), "-"), "-")
+	if cr.Confidential { // the room's name is seen outside the room
+		slug = ""
+	}
 	if len(slug) > 50 {
 		slug = strings.TrimRight(slug[:50], "-")
 	}
@@ -389,7 +394,9 @@ func (h *handlers) openedMessage(ctx context.Context, cr store.Crisis, pending [
 	for _, m := range ms {
 		people = append(people, m.Person)
 	}
-	m := bot.Message{Text: fmt.Sprintf("🚨 Crisis %s opened (%s): %s", bot.FormatID(cr.ID), cr.Severity, cr.Title)}
+	// The answer is posted where /crisis open was typed, seen by people
+	// outside the room.
+	m := bot.Message{Text: fmt.Sprintf("🚨 Crisis %s opened (%s): %s", bot.FormatID(cr.ID), cr.Severity, privacy.Title(cr, false))}
 	if cr.RoomName != "" {
 		m.Text += " → #" + cr.RoomName
 	}

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/interlock-coe/interlock/bot"
+	"github.com/interlock-coe/interlock/commands/privacy"
 	"github.com/interlock-coe/interlock/store"
 )
 
@@ -52,7 +53,8 @@ func (h *handlers) resolve(ctx context.Context, c *bot.Context) error {
 		return err
 	}
 	if ch := h.Config.Channels.Crisis; ch != "" && ch != c.Channel {
-		if _, err := h.Chat.Post(ctx, ch, summary); err != nil {
+		// The channel is not the room: it learns the outcome, not the summary.
+		if _, err := h.Chat.Post(ctx, ch, h.resolvedNotice(cr)); err != nil {
 			h.Log.Warn("cannot post crisis summary to the crisis channel", "channel", ch, "err", err)
 		}
 	}
@@ -100,6 +102,21 @@ func (h *handlers) summary(ctx context.Context, cr store.Crisis) (bot.Message, e
 	return m, nil
 }
 
+// resolvedNotice announces a resolution to people outside the room: what
+// privacy lets everyone see, and where the summary is.
+func (h *handlers) resolvedNotice(cr store.Crisis) bot.Message {
+	text := fmt.Sprintf("✅ Crisis %s resolved — %s %s%s after %s.", bot.FormatID(cr.ID), cr.Severity, privacy.Title(cr, false),
+		inBrand(cr.Brand), bot.FormatDuration(cr.ResolvedAt.Sub(cr.OpenedAt)))
+	return bot.Message{Text: text + " The summary is in the crisis room."}
+}
+
+func inBrand(brand string) string {
+	if brand == "" {
+		return ""
+	}
+	return " (" + brand + ")"
+}
+
 func timelineText(e store.TimelineEntry) string {
 	if e.Kind == "status" {
 		return "status: " + e.Text
@@ -115,6 +132,7 @@ func since(start, t time.Time, none string) string {
 }
 
 func (h *handlers) list(ctx context.Context, c *bot.Context) error {
+	viewer := h.privacy.Viewer(c.User)
 	all := c.Args.Has("all")
 	crises, err := h.crises.ListCrises(ctx, all)
 	if err != nil {
@@ -128,7 +146,11 @@ func (h *handlers) list(ctx context.Context, c *bot.Context) error {
 	}
 	lines := []string{"Crises:"}
 	for _, cr := range crises {
-		line, err := h.listLine(ctx, cr)
+		sees, err := viewer.Sees(ctx, cr.ID)
+		if err != nil {
+			return err
+		}
+		line, err := h.listLine(ctx, cr, sees)
 		if err != nil {
 			return err
 		}
@@ -137,18 +159,20 @@ func (h *handlers) list(ctx context.Context, c *bot.Context) error {
 	return c.Private(bot.Message{Text: strings.Join(lines, "\n")})
 }
 
-func (h *handlers) listLine(ctx context.Context, cr store.Crisis) (string, error) {
-	line := fmt.Sprintf("%s %s %s", bot.FormatID(cr.ID), cr.Severity, cr.Title)
-	if cr.Brand != "" {
-		line += " (" + cr.Brand + ")"
-	}
-	if cr.RoomName != "" {
+// listLine shows one crisis; to someone who does not see inside it (sees
+// is false), only what privacy allows: no room, no pending steps.
+func (h *handlers) listLine(ctx context.Context, cr store.Crisis, sees bool) (string, error) {
+	line := fmt.Sprintf("%s %s %s%s", bot.FormatID(cr.ID), cr.Severity, privacy.Title(cr, sees), inBrand(cr.Brand))
+	if sees && cr.RoomName != "" {
 		line += " — #" + cr.RoomName
 	}
 	if cr.Status == store.CrisisOpen {
 		line += " — open " + bot.FormatDuration(h.Clock.Now().Sub(cr.OpenedAt))
 	} else {
 		line += " — resolved " + h.stamp(cr.ResolvedAt)
+	}
+	if !sees {
+		return line + " — private", nil
 	}
 	steps, err := h.crises.CrisisSteps(ctx, cr.ID)
 	if err != nil {

@@ -10,6 +10,7 @@ import (
 
 	"github.com/interlock-coe/interlock/bot"
 	"github.com/interlock-coe/interlock/commands"
+	"github.com/interlock-coe/interlock/commands/privacy"
 	"github.com/interlock-coe/interlock/store"
 )
 
@@ -49,8 +50,16 @@ func (h handlers) record(ctx context.Context, c *bot.Context) error {
 	return c.Replyf("📝 Decision %s recorded by @%s: %s", bot.FormatID(d.ID), c.User, text)
 }
 
+// Limits of /decisions: how many entries it shows, and how many of the
+// newest matches it reads to find them once entries of crisis rooms the
+// sender does not see are left out (and counted).
+const (
+	shownDecisions = 20
+	readDecisions  = 500
+)
+
 func (h handlers) search(ctx context.Context, c *bot.Context) error {
-	q := store.DecisionQuery{Search: c.Args.Text(0), Limit: 20}
+	q := store.DecisionQuery{Search: c.Args.Text(0), Limit: readDecisions}
 	if s := c.Args.Flag("since"); s != "" {
 		d, err := bot.ParseDuration(s)
 		if err != nil {
@@ -62,13 +71,22 @@ func (h handlers) search(ctx context.Context, c *bot.Context) error {
 	if err != nil {
 		return fmt.Errorf("list decisions: %w", err)
 	}
-	if len(ds) == 0 {
-		return c.Privatef("No decisions found.")
+	ds, hidden, err := privacy.New(h.Deps).Viewer(c.User).Decisions(ctx, ds)
+	if err != nil {
+		return fmt.Errorf("hide private crisis decisions: %w", err)
 	}
-	lines := make([]string, 0, len(ds)+1)
+	note := privacy.HiddenNote(hidden)
+	if len(ds) == 0 {
+		return c.Privatef("%s", strings.TrimSpace("No decisions found. "+note))
+	}
+	ds = ds[:min(len(ds), shownDecisions)]
+	lines := make([]string, 0, len(ds)+2)
 	lines = append(lines, fmt.Sprintf("Decisions (newest first, %d shown):", len(ds)))
 	for _, d := range ds {
 		lines = append(lines, "  "+Format(d, h.Config.Org.Location))
+	}
+	if note != "" {
+		lines = append(lines, note)
 	}
 	return c.Private(bot.Message{Text: strings.Join(lines, "\n")})
 }

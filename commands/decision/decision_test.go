@@ -34,3 +34,18 @@ func TestBadInput(t *testing.T) {
 	h.Say("/decision x --context").Fails(t, bot.EInvalid, "--context needs a value")
 	h.Say("/decisions --since soon").Fails(t, bot.EInvalid, `"soon" is not a duration`)
 }
+
+// TestSearchIsBoundedAndLiteral: a huge search is a usage error, not
+// "Something went wrong", and wildcards match only themselves.
+func TestSearchIsBoundedAndLiteral(t *testing.T) {
+	h := commandstest.New(t, []commandstest.Register{decision.Register})
+	h.Say("/decision Give 100% refunds")
+	h.Say("/decision Refund order 4_2")
+	h.Say("/decisions "+strings.Repeat("%", 100_000)).Fails(t, bot.EInvalid, "use at most 200")
+	h.Say("/decisions "+strings.Repeat("%", 100_000)).Contains(t, "Usage: /decisions")
+	r := h.Say("/decisions %").Contains(t, "Give 100% refunds")
+	if strings.Contains(r.Text(), "4_2") {
+		t.Errorf("%% matched more than a percent sign:\n%s", r.Text())
+	}
+	h.Say("/decisions _").Contains(t, "Refund order 4_2")
+}

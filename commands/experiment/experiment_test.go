@@ -263,3 +263,23 @@ func TestResultIsKeptWhenTheAnnouncementFails(t *testing.T) {
 	h.Say("/test result 1 a=120/4000 b=165/4000").Contains(t, "Lift (B vs A): +37.5%", "not announced to #all-brands")
 	h.Say("/test list --status done").Contains(t, "#1 [done]")
 }
+
+// TestSheetCellsAreNeverFormulas proposes tests whose text a spreadsheet
+// would run as formulas: every such cell comes out behind a single quote.
+func TestSheetCellsAreNeverFormulas(t *testing.T) {
+	h := newHarness(t)
+	say(t, h, `/test propose "=1+1" --hypothesis "@cmd" --metric "=cmd|' /C calc'!A0"`, `/test propose "-2+3" --hypothesis "+1"`)
+	records, err := csv.NewReader(strings.NewReader(h.Say("/test sheet").Text())).ReadAll()
+	if err != nil || len(records) != 3 {
+		t.Fatalf("sheet: %d records, err %v", len(records), err)
+	}
+	for i, want := range [][]string{
+		{"'=1+1", "'@cmd", "'=cmd|' /C calc'!A0"},
+		{"'-2+3", "'+1", ""},
+	} {
+		got := records[i+1][1:4]
+		if strings.Join(got, "|") != strings.Join(want, "|") {
+			t.Errorf("test %d: title, hypothesis, metric = %q, want %q", i+1, got, want)
+		}
+	}
+}

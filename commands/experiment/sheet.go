@@ -2,13 +2,13 @@ package experiment
 
 import (
 	"context"
-	"encoding/csv"
 	"fmt"
 	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/interlock-coe/interlock/bot"
+	"github.com/interlock-coe/interlock/bot/csvsafe"
 	"github.com/interlock-coe/interlock/store"
 )
 
@@ -132,10 +132,10 @@ func (h *handlers) sheetCSV(ctx context.Context, c *bot.Context) error {
 }
 
 // SheetCSV writes the testing sheet as CSV: SheetHeader, then one record
-// per test.
+// per test. Cells a spreadsheet would run as formulas are quoted (csvsafe).
 func SheetCSV(es []store.Experiment) (string, error) {
 	var b strings.Builder
-	w := csv.NewWriter(&b)
+	w := csvsafe.NewWriter(&b)
 	_ = w.Write(strings.Split(SheetHeader, ","))
 	for _, e := range es {
 		_ = w.Write([]string{

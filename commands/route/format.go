@@ -33,12 +33,23 @@ func (s *Service) issueMessage(is store.RoutedIssue, dept config.Department, lia
 		sla, _ := s.target(is)
 		fields = append(fields, bot.Field{Title: "First response due", Value: fmt.Sprintf("%s (%s target)", s.stamp(is.DueAt), bot.FormatDuration(sla))})
 	}
-	return bot.Message{
+	return quoting(bot.Message{
 		Title:   fmt.Sprintf("Routed issue %s → %s", bot.FormatID(is.ID), dept.Name),
 		Text:    head + "\n> " + excerpt(is.Text, 1000),
 		Fields:  fields,
 		Buttons: actions(is),
+	}, is, liaisons)
+}
+
+// quoting marks m, which quotes is's text, as outside text when the issue
+// came from the inbox: its customer's words and author are shown inert, and
+// only notify (the staff it calls on) are alerted.
+func quoting(m bot.Message, is store.RoutedIssue, notify []string) bot.Message {
+	if is.Source == "" {
+		m.Notify = append([]string(nil), notify...)
+		return m
 	}
+	return bot.Quoting(m, notify...)
 }
 
 // actions are the buttons for what can be done to an issue in its state.
@@ -115,10 +126,10 @@ func (s *Service) retire(ctx context.Context, old store.RoutedIssue, note string
 	if !ok || old.PostID == "" {
 		return
 	}
-	msg := bot.Message{
+	msg := quoting(bot.Message{
 		Title: fmt.Sprintf("Routed issue %s → %s", bot.FormatID(old.ID), s.deptName(old.Department)),
 		Text:  note + "\n> " + excerpt(old.Text, 1000),
-	}
+	}, old, nil)
 	if err := up.Update(ctx, bot.MessageRef{Channel: old.PostChannel, ID: old.PostID}, msg); err != nil {
 		s.Log.Warn("cannot update routed issue post", "issue", old.ID, "err", err)
 	}

@@ -49,10 +49,11 @@ func (s *Service) list(ctx context.Context, c *bot.Context) error {
 	}
 	lines := []string{what + ":"}
 	now := s.Clock.Now()
+	// The excerpts quote customers: the list is outside text.
 	for _, is := range issues {
 		lines = append(lines, "  "+s.line(is, now))
 	}
-	return c.Private(bot.Message{Text: strings.Join(lines, "\n")})
+	return c.Private(bot.Quoting(bot.Message{Text: strings.Join(lines, "\n")}))
 }
 
 // mine keeps the issues person claimed, and the unclaimed ones of the

@@ -92,7 +92,7 @@ func (s *Service) remind(ctx context.Context, t bot.Timer) error {
 	text := fmt.Sprintf("⏰ Reminder: routed issue %s for %s has had no first response for %s; it is due by %s (%s left). %s.",
 		bot.FormatID(is.ID), dept.Name, bot.FormatDuration(now.Sub(start)), s.stamp(is.DueAt),
 		bot.FormatDuration(is.DueAt.Sub(now)), callOut(liaisons, dept, fmt.Sprintf("please claim it: /route claim %d", is.ID)))
-	msg := bot.Message{Text: text + "\n> " + excerpt(is.Text, 200), Buttons: buttons(is.ID)}
+	msg := quoting(bot.Message{Text: text + "\n> " + excerpt(is.Text, 200), Buttons: buttons(is.ID)}, is, liaisons)
 	if _, err := s.Chat.Post(ctx, dept.Channel, msg); err != nil {
 		return fmt.Errorf("post reminder of issue %d: %w", is.ID, err)
 	}
@@ -158,7 +158,7 @@ func (s *Service) escalation(is store.RoutedIssue, dept config.Department, backu
 	} else {
 		text += fmt.Sprintf("No backup holds %s (assign one with /role assign %s @name --backup); the social lead has been told.", dept.LiaisonRole, dept.LiaisonRole)
 	}
-	return bot.Message{Text: text + "\n> " + excerpt(is.Text, 200), Buttons: buttons(is.ID)}
+	return quoting(bot.Message{Text: text + "\n> " + excerpt(is.Text, 200), Buttons: buttons(is.ID)}, is, backups)
 }
 
 // leadNote is the social channel's note about an escalation.
@@ -174,5 +174,5 @@ func (s *Service) leadNote(is store.RoutedIssue, dept config.Department, backups
 	}
 	text := fmt.Sprintf("🚨 %s: routed issue %s (%s%s) has had no first response within %s; %s. It is in %s.",
 		lead, bot.FormatID(is.ID), dept.Name, brandNote(is.Brand), bot.FormatDuration(sla), to, dept.Channel)
-	return bot.Message{Text: text + "\n> " + excerpt(is.Text, 200)}
+	return quoting(bot.Message{Text: text + "\n> " + excerpt(is.Text, 200)}, is, leads)
 }

@@ -35,11 +35,13 @@ func (h *handlers) agenda(ctx context.Context, s store.Sync, at time.Time, facil
 		}
 	}
 	out = append(out, fmt.Sprintf("%d. Open floor — record decisions with /sync notes %d <text…>", len(h.sources)+1, s.ID))
-	return bot.Message{
+	// The overdue issues quote customers: the agenda is outside text, and
+	// only the facilitator is called on.
+	return bot.Quoting(bot.Message{
 		Title:  fmt.Sprintf("Agenda — %s sync, %s (%s)", h.title(s), stamp(at, sched.Location), bot.FormatDuration(s.Duration)),
 		Text:   lines(out...),
 		Footer: fmt.Sprintf("sync %s · covers %s to now · skip this one with /sync skip %d", bot.FormatID(s.ID), q.Since.In(sched.Location).Format("02 Jan"), s.ID),
-	}, nil
+	}, facilitator), nil
 }
 
 // facilitators lists the sync's rotation.

@@ -7,6 +7,7 @@ import (
 
 	"github.com/interlock-coe/interlock/bot"
 	"github.com/interlock-coe/interlock/commands"
+	"github.com/interlock-coe/interlock/commands/privacy"
 	"github.com/interlock-coe/interlock/config"
 	"github.com/interlock-coe/interlock/store"
 )
@@ -136,11 +137,9 @@ func (s Crises) AgendaSection(ctx context.Context, q AgendaQuery) (Section, erro
 		if c.Status != store.CrisisOpen && c.OpenedAt.Before(q.Since) {
 			continue
 		}
-		line := fmt.Sprintf("%s %s %s%s — %s", bot.FormatID(c.ID), c.Severity, c.Title, inBrand(c.Brand), c.Status)
-		if c.Summary != "" {
-			line += ": " + c.Summary
-		}
-		sec.Lines = append(sec.Lines, line)
+		// The agenda is read outside the crisis rooms: what privacy lets
+		// everyone see, never the summary.
+		sec.Lines = append(sec.Lines, fmt.Sprintf("%s %s %s%s — %s", bot.FormatID(c.ID), c.Severity, privacy.Title(c, false), inBrand(c.Brand), c.Status))
 	}
 	return sec, nil
 }

@@ -286,6 +286,7 @@ func (crises) ListCrises(_ context.Context, all bool) ([]store.Crisis, error) {
 	}
 	return []store.Crisis{
 		{ID: 3, Severity: "sev2", Title: "Checkout outage", Brand: "acme", Status: store.CrisisResolved, OpenedAt: utc(2026, 11, 10, 9, 0), Summary: "fixed in 2h"},
+		{ID: 4, Severity: "sev1", Title: "Settlement talks", Status: store.CrisisOpen, OpenedAt: utc(2026, 11, 12, 9, 0), Confidential: true},
 		{ID: 2, Severity: "sev4", Title: "Slow thread", Status: store.CrisisOpen, OpenedAt: utc(2026, 9, 1, 9, 0)},
 		{ID: 1, Severity: "sev3", Title: "Old news", Status: store.CrisisResolved, OpenedAt: utc(2026, 9, 1, 9, 0)},
 	}, nil
@@ -297,7 +298,8 @@ func TestCrisesOfTheMonthAndStillOpen(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []string{"#3 sev2 Checkout outage (acme) — resolved: fixed in 2h", "#2 sev4 Slow thread — open"}
+	// The agenda is read outside the rooms: no summary, no confidential title.
+	want := []string{"#3 sev2 Checkout outage (acme) — resolved", "#4 sev1 (confidential) — open", "#2 sev4 Slow thread — open"}
 	if strings.Join(sec.Lines, "\n") != strings.Join(want, "\n") {
 		t.Errorf("lines = %q, want %q", sec.Lines, want)
 	}

@@ -69,7 +69,7 @@ func (a *Adapter) Update(ctx context.Context, ref bot.MessageRef, msg bot.Messag
 	p := parts[0].cleared()
 	edit := &discordgo.MessageEdit{
 		ID: ref.ID, Channel: ch, Content: &p.content, Embeds: &p.embeds,
-		Components: &p.components, AllowedMentions: allowedMentions(),
+		Components: &p.components, AllowedMentions: p.mentions(),
 	}
 	if _, err := a.session.ChannelMessageEditComplex(edit, ctxOpt(ctx)); err != nil {
 		return fmt.Errorf("edit discord message %s: %w", ref.ID, err)

@@ -32,18 +32,50 @@ type part struct {
 	content    string
 	embeds     []*discordgo.MessageEmbed
 	components []discordgo.MessageComponent
+	allowed    *discordgo.MessageAllowedMentions // nil: allowedMentions()
 }
 
 // render turns a message into Discord messages within Discord's limits.
 // Plain text becomes content; a title, fields or footer make an embed.
 // Text too long for one message is split at line breaks; buttons go on the
 // last message, five to a row, and rows beyond five on further messages.
+//
+// A message quoting outside text (Outside) has its mention syntax escaped
+// and allows no mention but of the people it notifies; those are mentioned
+// in the content of the first message, since mentions in embeds notify
+// nobody.
 func (a *Adapter) render(m bot.Message) []part {
+	if m.Outside {
+		m = inertMessage(m)
+	} else {
+		m = a.linkMentions(m)
+	}
+	parts := a.layout(m)
+	notify := a.notifyIDs(m.Notify)
+	parts = withMentionLine(parts, notify)
+	allowed := allowedMentions()
+	if m.Outside {
+		allowed = onlyUsers(notify)
+	}
+	for i := range parts {
+		parts[i].allowed = allowed
+	}
+	return parts
+}
+
+// linkMentions turns "@handle" of known people into Discord mentions in
+// the text and field values.
+func (a *Adapter) linkMentions(m bot.Message) bot.Message {
 	m.Text = a.discordMentions(m.Text)
 	m.Fields = append([]bot.Field(nil), m.Fields...)
 	for i := range m.Fields {
 		m.Fields[i].Value = a.discordMentions(m.Fields[i].Value)
 	}
+	return m
+}
+
+// layout turns a message into Discord messages within Discord's limits.
+func (a *Adapter) layout(m bot.Message) []part {
 	var parts []part
 	if m.Title != "" || len(m.Fields) > 0 || m.Footer != "" {
 		parts = packEmbeds(buildEmbeds(m))
@@ -253,27 +285,35 @@ func allowedMentions() *discordgo.MessageAllowedMentions {
 	return &discordgo.MessageAllowedMentions{Parse: []discordgo.AllowedMentionType{discordgo.AllowedMentionTypeUsers}}
 }
 
+// mentions are the mentions a part allows.
+func (p part) mentions() *discordgo.MessageAllowedMentions {
+	if p.allowed != nil {
+		return p.allowed
+	}
+	return allowedMentions()
+}
+
 func (p part) responseData(private bool) *discordgo.InteractionResponseData {
 	return &discordgo.InteractionResponseData{
 		Content: p.content, Embeds: p.embeds, Components: p.components,
-		AllowedMentions: allowedMentions(), Flags: flags(private),
+		AllowedMentions: p.mentions(), Flags: flags(private),
 	}
 }
 
 func (p part) webhookEdit() *discordgo.WebhookEdit {
 	p = p.cleared()
-	return &discordgo.WebhookEdit{Content: &p.content, Embeds: &p.embeds, Components: &p.components, AllowedMentions: allowedMentions()}
+	return &discordgo.WebhookEdit{Content: &p.content, Embeds: &p.embeds, Components: &p.components, AllowedMentions: p.mentions()}
 }
 
 func (p part) webhookParams(private bool) *discordgo.WebhookParams {
 	return &discordgo.WebhookParams{
 		Content: p.content, Embeds: p.embeds, Components: p.components,
-		AllowedMentions: allowedMentions(), Flags: flags(private),
+		AllowedMentions: p.mentions(), Flags: flags(private),
 	}
 }
 
 func (p part) messageSend() *discordgo.MessageSend {
-	return &discordgo.MessageSend{Content: p.content, Embeds: p.embeds, Components: p.components, AllowedMentions: allowedMentions()}
+	return &discordgo.MessageSend{Content: p.content, Embeds: p.embeds, Components: p.components, AllowedMentions: p.mentions()}
 }
 
 func flags(private bool) discordgo.MessageFlags {

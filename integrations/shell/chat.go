@@ -144,7 +144,7 @@ func (c *Chat) Post(_ context.Context, channel string, msg bot.Message) (bot.Mes
 	defer c.mu.Unlock()
 	r := c.ensure(channel)
 	ref := c.remember("#"+r.Name, msg)
-	c.writeMessage(fmt.Sprintf("#%s %s ›", r.Name, botName), bot.PlainText(msg))
+	c.writeMessage(fmt.Sprintf("#%s %s ›", r.Name, botName), shellText(msg))
 	return ref, nil
 }
 
@@ -153,7 +153,7 @@ func (c *Chat) DirectMessage(_ context.Context, person string, msg bot.Message) 
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	ref := c.remember("@"+person, msg)
-	c.writeMessage(fmt.Sprintf("✉ DM to @%s ›", person), bot.PlainText(msg))
+	c.writeMessage(fmt.Sprintf("✉ DM to @%s ›", person), shellText(msg))
 	return ref, nil
 }
 
@@ -182,7 +182,7 @@ func (c *Chat) Update(_ context.Context, ref bot.MessageRef, msg bot.Message) er
 		// Still seen by that one person only, so marked as a DM.
 		prefix = fmt.Sprintf("✉ DM to @%s (updated %s) ›", person, ref.ID)
 	}
-	c.writeMessage(prefix, bot.PlainText(msg))
+	c.writeMessage(prefix, shellText(msg))
 	return nil
 }
 
@@ -264,7 +264,8 @@ func (c *Chat) remember(channel string, msg bot.Message) bot.MessageRef {
 }
 
 func firstLine(msg bot.Message) string {
-	line, _, _ := strings.Cut(bot.PlainText(msg), "\n")
+	msg.Notify = nil // the first line of the message itself
+	line, _, _ := strings.Cut(shellText(msg), "\n")
 	return line
 }
 

@@ -153,7 +153,7 @@ func (s *Shell) responder(user, channel string) bot.Responder {
 		prefix := fmt.Sprintf("%s %s ›", channel, botName)
 		if r.Private {
 			prefix = fmt.Sprintf("%s %s (only @%s) ›", channel, botName, user)
-			s.Chat.sayMessage(prefix, bot.PlainText(r.Message))
+			s.Chat.sayMessage(prefix, shellText(r.Message))
 			return nil
 		}
 		_, err := s.Chat.Post(ctx, channel, r.Message)

@@ -46,8 +46,17 @@ type piece struct {
 // sections of at most 10 fields, actions blocks whose buttons carry their
 // typed commands as values, and a context block for the footer. ids maps
 // person handles to Slack user ids so that "@handle" notifies the person.
+//
+// The people of m.Notify are mentioned first. A message quoting outside
+// text (m.Outside) links no "@handle" at all: its text is only escaped, so
+// "<!channel>" or "<@U…>" written outside shows as typed and notifies
+// nobody.
 func render(m bot.Message, ids map[string]string) []page {
 	var pieces []piece
+	pieces = append(pieces, notifyPieces(m.Notify, ids)...)
+	if m.Outside {
+		ids = nil
+	}
 	pieces = append(pieces, titlePieces(m.Title)...)
 	pieces = append(pieces, textPieces(m.Text, ids)...)
 	pieces = append(pieces, fieldPieces(m.Fields, ids)...)
@@ -81,6 +90,21 @@ func mrkdwn(text string) *slack.TextBlockObject {
 
 func plainText(text string) *slack.TextBlockObject {
 	return slack.NewTextBlockObject(slack.PlainTextType, text, true, false)
+}
+
+// notifyPieces mentions the people to notify who have a Slack id.
+func notifyPieces(people []string, ids map[string]string) []piece {
+	var links []string
+	for _, p := range people {
+		if id := ids[p]; id != "" {
+			links = append(links, "<@"+id+">")
+		}
+	}
+	if len(links) == 0 {
+		return nil
+	}
+	text := strings.Join(links, " ")
+	return []piece{{slack.NewSectionBlock(mrkdwn(text), nil, nil), text}}
 }
 
 func titlePieces(title string) []piece {

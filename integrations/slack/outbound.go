@@ -175,7 +175,7 @@ func pageOptions(p page) []slack.MsgOption {
 // render resolves the people a message mentions and renders it.
 func (a *Adapter) render(ctx context.Context, msg bot.Message) ([]page, error) {
 	ids := map[string]string{}
-	for _, h := range mentionHandles(msg.Text + "\n" + msg.Footer + "\n" + fieldValues(msg.Fields)) {
+	for _, h := range mentionTargets(msg) {
 		if _, done := ids[h]; done || !a.people.knows(h) {
 			continue
 		}

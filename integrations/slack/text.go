@@ -5,12 +5,24 @@ import (
 	"unicode"
 	"unicode/utf16"
 	"unicode/utf8"
+
+	"github.com/interlock-coe/interlock/bot"
 )
 
 var escaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;")
 
 // escape makes text safe for Slack's mrkdwn: only &, < and > are special.
 func escape(text string) string { return escaper.Replace(text) }
+
+// mentionTargets returns the handles a message may notify: those it
+// notifies, and those written as "@handle" unless it quotes outside text.
+func mentionTargets(m bot.Message) []string {
+	out := append([]string(nil), m.Notify...)
+	if m.Outside {
+		return out
+	}
+	return append(out, mentionHandles(m.Text+"\n"+m.Footer+"\n"+fieldValues(m.Fields))...)
+}
 
 // mentionHandles returns the handles written as "@handle" in text.
 func mentionHandles(text string) []string {

@@ -13,7 +13,7 @@ import (
 // crisisColumns are the columns of crises in scanCrisis's order.
 const crisisColumns = `id, brand, title, severity, status, opened_by, opened_at, room_id, room_name,
 	brief_channel, brief_id, assembled_at, first_status_at, first_approved_at, last_checkin_at,
-	resolved_at, resolved_by, summary, missing, version`
+	resolved_at, resolved_by, summary, missing, version, confidential`
 
 // CreateCrisis stores c as a new open crisis with its opening steps pending,
 // in the order given. If a crisis with the same brand and title (whatever
@@ -208,14 +208,14 @@ func validCrisis(c store.Crisis) error {
 func insertCrisis(ctx context.Context, q *querier, c store.Crisis) (id int64, err error) {
 	err = q.queryRow(ctx, `INSERT INTO crises (brand, title, severity, status, opened_by, opened_at,
 			room_id, room_name, brief_channel, brief_id, assembled_at, first_status_at, first_approved_at,
-			last_checkin_at, resolved_at, resolved_by, summary, missing)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+			last_checkin_at, resolved_at, resolved_by, summary, missing, confidential)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (brand, lower(title)) WHERE status = 'open' DO NOTHING
 		RETURNING id`,
 		c.Brand, c.Title, c.Severity, c.Status, c.OpenedBy, c.OpenedAt,
 		c.RoomID, c.RoomName, c.BriefChannel, c.BriefID, zeroAsNull(c.AssembledAt), zeroAsNull(c.FirstStatusAt),
 		zeroAsNull(c.FirstApprovedAt), zeroAsNull(c.LastCheckInAt), zeroAsNull(c.ResolvedAt),
-		c.ResolvedBy, c.Summary, c.Missing).Scan(&id)
+		c.ResolvedBy, c.Summary, c.Missing, c.Confidential).Scan(&id)
 	return id, err
 }
 
@@ -269,7 +269,7 @@ func scanCrisis(r Row) (store.Crisis, error) {
 	)
 	err := r.Scan(&c.ID, &c.Brand, &c.Title, &c.Severity, &c.Status, &c.OpenedBy, &c.OpenedAt, &c.RoomID, &c.RoomName,
 		&c.BriefChannel, &c.BriefID, &assembled, &firstStatus, &firstApprov, &lastCheckIn,
-		&resolved, &c.ResolvedBy, &c.Summary, &c.Missing, &c.Version)
+		&resolved, &c.ResolvedBy, &c.Summary, &c.Missing, &c.Version, &c.Confidential)
 	if err != nil {
 		return store.Crisis{}, err
 	}

@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"fmt"
+	"unicode/utf8"
 
 	"github.com/interlock-coe/interlock/bot"
 	"github.com/interlock-coe/interlock/store"
@@ -40,6 +41,9 @@ func (s *Store) AppendDecision(ctx context.Context, d store.Decision) (store.Dec
 
 // ListDecisions returns the decisions matching f, newest first.
 func (s *Store) ListDecisions(ctx context.Context, f store.DecisionQuery) ([]store.Decision, error) {
+	if err := checkSearch(f.Search); err != nil {
+		return nil, err
+	}
 	w := decisionFilter(f)
 	limit := f.Limit
 	if limit <= 0 {
@@ -62,6 +66,14 @@ func (s *Store) ListDecisions(ctx context.Context, f store.DecisionQuery) ([]sto
 		return nil, fmt.Errorf("list decisions: %w", err)
 	}
 	return out, nil
+}
+
+// checkSearch refuses a search text longer than store.MaxSearchLen.
+func checkSearch(text string) error {
+	if n := utf8.RuneCountInString(text); n > store.MaxSearchLen {
+		return bot.Errorf(bot.EInvalid, "the search text is %d characters long; use at most %d", n, store.MaxSearchLen)
+	}
+	return nil
 }
 
 // decisionFilter turns f into conditions; zero values match everything.

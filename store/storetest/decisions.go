@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -16,6 +17,7 @@ func decisionTests() []test {
 		{"DecisionFilters", testDecisionFilters},
 		{"DecisionDefaultLimit", testDecisionLimit},
 		{"DecisionLogIsAppendOnly", testDecisionAppendOnly},
+		{"DecisionSearchIsLiteralAndBounded", testDecisionSearchBounded},
 	}
 }
 
@@ -148,5 +150,32 @@ func testDecisionAppendOnly(t *testing.T, s store.Store) {
 	got := must(s.ListDecisions(t.Context(), store.DecisionQuery{}))(t)
 	if len(got) != 1 || got[0].Text != "keep me" || got[0].Actor != "lee" {
 		t.Errorf("after the refused changes the log is %+v, want the one decision unchanged", got)
+	}
+}
+
+// testDecisionSearchBounded checks that LIKE wildcards and the escape
+// character match themselves, and that a search text over
+// store.MaxSearchLen is refused as invalid rather than failing in the
+// database (SQLite: "LIKE or GLOB pattern too complex").
+func testDecisionSearchBounded(t *testing.T, s store.Store) {
+	at := base()
+	for i, text := range []string{`C:\temp\x`, "50% off", "5_0 off", strings.Repeat("%", store.MaxSearchLen)} {
+		appendDecision(t, s, store.Decision{Text: text, Actor: "lee", At: at.Add(time.Duration(i) * time.Minute)})
+	}
+	for search, want := range map[string][]string{
+		`\`:                                     {`C:\temp\x`},
+		`:\t`:                                   {`C:\temp\x`},
+		"%":                                     {strings.Repeat("%", store.MaxSearchLen), "50% off"},
+		"_":                                     {"5_0 off"},
+		"5%":                                    nil,
+		strings.Repeat("%", store.MaxSearchLen): {strings.Repeat("%", store.MaxSearchLen)},
+	} {
+		checkStrings(t, fmt.Sprintf("search %.20q", search), listTexts(t, s, store.DecisionQuery{Search: search}), want)
+	}
+	for _, search := range []string{strings.Repeat("%", 100_000), strings.Repeat("é", store.MaxSearchLen+1)} {
+		_, err := s.ListDecisions(t.Context(), store.DecisionQuery{Search: search})
+		if !bot.IsCode(err, bot.EInvalid) || !strings.Contains(bot.ErrorMessage(err), "at most 200") {
+			t.Errorf("search of %d characters: err = %v, want %s saying at most 200", len([]rune(search)), err, bot.EInvalid)
+		}
 	}
 }

@@ -43,6 +43,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 	tests = append(tests, roleTests()...)
 	tests = append(tests, decisionTests()...)
 	tests = append(tests, crisisTests()...)
+	tests = append(tests, confidentialTests()...)
 	tests = append(tests, timerTests()...)
 	tests = append(tests, routeTests()...)
 	tests = append(tests, listeningTests()...)

@@ -180,8 +180,9 @@ func (s *Server) setPermission(w http.ResponseWriter, r *http.Request) {
 // message already created, as Discord does.
 func (s *Server) createMessage(w http.ResponseWriter, r *http.Request) {
 	var body struct {
-		Nonce        string `json:"nonce"`
-		EnforceNonce bool   `json:"enforce_nonce"`
+		Nonce           string          `json:"nonce"`
+		EnforceNonce    bool            `json:"enforce_nonce"`
+		AllowedMentions json.RawMessage `json:"allowed_mentions"`
 	}
 	m, ok := decodeMessage(w, r, &body)
 	if !ok {
@@ -202,6 +203,7 @@ func (s *Server) createMessage(w http.ResponseWriter, r *http.Request) {
 	m.ID, m.ChannelID = s.nextID(), chID
 	m.Author = &discordgo.User{ID: BotID, Username: "interlock", Bot: true}
 	s.messages[chID] = append(s.messages[chID], m)
+	s.allowed[m.ID] = body.AllowedMentions
 	if body.Nonce != "" {
 		s.nonces[nonceKey] = m
 	}

@@ -49,6 +49,7 @@ type Server struct {
 	seq      int64
 	channels []*discordgo.Channel
 	messages map[string][]*discordgo.Message
+	allowed  map[string]json.RawMessage    // message id -> allowed_mentions as sent
 	nonces   map[string]*discordgo.Message // channel/nonce -> message
 	pins     map[string][]string
 	members  map[string][]string // thread id -> user ids
@@ -94,6 +95,7 @@ func newServer() *Server {
 	return &Server{
 		changed:  make(chan struct{}),
 		messages: map[string][]*discordgo.Message{},
+		allowed:  map[string]json.RawMessage{},
 		nonces:   map[string]*discordgo.Message{},
 		pins:     map[string][]string{},
 		members:  map[string][]string{},
@@ -170,6 +172,14 @@ func (s *Server) ChannelByName(name string) (*discordgo.Channel, bool) {
 		}
 	}
 	return nil, false
+}
+
+// AllowedMentions returns the allowed_mentions object a message was
+// created with, exactly as sent (nil when it had none).
+func (s *Server) AllowedMentions(messageID string) json.RawMessage {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.allowed[messageID]
 }
 
 // Messages returns the messages of a channel, oldest first.
