@@ -44,6 +44,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 	tests = append(tests, decisionTests()...)
 	tests = append(tests, crisisTests()...)
 	tests = append(tests, timerTests()...)
+	tests = append(tests, buttonTests()...)
 	tests = append(tests, routeTests()...)
 	tests = append(tests, listeningTests()...)
 	tests = append(tests, experimentTests()...)
