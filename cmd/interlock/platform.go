@@ -77,7 +77,7 @@ func discordPlatform(cfg *config.Config, a *app.App, log *slog.Logger) (*platfor
 	dc, err := discordchat.New(discordchat.Options{
 		BotToken: env.DiscordBotToken, AppID: env.DiscordAppID, PublicKey: env.DiscordPublicKey,
 		GuildID: env.DiscordGuildID, APIURL: env.DiscordAPIURL, Directory: cfg, Dispatcher: a.Router,
-		Logger: log, Clock: a.Clock,
+		Buttons: a.Store, Logger: log, Clock: a.Clock,
 	})
 	if err != nil {
 		return nil, err

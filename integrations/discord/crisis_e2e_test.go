@@ -13,6 +13,7 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	"github.com/interlock-coe/interlock/bot"
+	"github.com/interlock-coe/interlock/bot/bottest"
 	"github.com/interlock-coe/interlock/commands"
 	"github.com/interlock-coe/interlock/commands/commandstest"
 	"github.com/interlock-coe/interlock/commands/crisis"
@@ -65,7 +66,7 @@ func newDiscordCrisis(t *testing.T) *discordCrisis {
 		a, err := New(Options{
 			BotToken: "test-token", AppID: discordtest.AppID, PublicKey: h.signer.PublicKeyHex(),
 			GuildID: discordtest.GuildID, APIURL: h.srv.URL, Directory: cfg, Dispatcher: r,
-			Logger: log, Clock: h.clock, DeferAfter: time.Hour,
+			Logger: log, Clock: h.clock, DeferAfter: time.Hour, Buttons: bottest.NewButtons(),
 		})
 		if err != nil {
 			t.Fatal(err)

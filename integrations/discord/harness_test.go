@@ -16,6 +16,7 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	"github.com/interlock-coe/interlock/bot"
+	"github.com/interlock-coe/interlock/bot/bottest"
 	"github.com/interlock-coe/interlock/config"
 	"github.com/interlock-coe/interlock/integrations/discord/discordtest"
 )
@@ -168,7 +169,7 @@ func newHarness(t testing.TB, configure ...func(*Options)) *harness {
 	opts := Options{
 		BotToken: "test-token", AppID: discordtest.AppID, PublicKey: h.signer.PublicKeyHex(),
 		GuildID: discordtest.GuildID, APIURL: h.srv.URL, Directory: people, Dispatcher: h.router,
-		Logger: log, Clock: h.clock, DeferAfter: time.Hour,
+		Logger: log, Clock: h.clock, DeferAfter: time.Hour, Buttons: bottest.NewButtons(),
 	}
 	for _, c := range configure {
 		c(&opts)

@@ -1,6 +1,8 @@
 package discord
 
 import (
+	"context"
+	"fmt"
 	"strings"
 
 	"github.com/bwmarrin/discordgo"
@@ -38,7 +40,8 @@ type part struct {
 // Plain text becomes content; a title, fields or footer make an embed.
 // Text too long for one message is split at line breaks; buttons go on the
 // last message, five to a row, and rows beyond five on further messages.
-func (a *Adapter) render(m bot.Message) []part {
+// It fails only when a long button's action cannot be stored.
+func (a *Adapter) render(ctx context.Context, m bot.Message) ([]part, error) {
 	m.Text = a.discordMentions(m.Text)
 	m.Fields = append([]bot.Field(nil), m.Fields...)
 	for i := range m.Fields {
@@ -52,11 +55,15 @@ func (a *Adapter) render(m bot.Message) []part {
 			parts = append(parts, part{content: chunk})
 		}
 	}
-	parts = a.attachButtons(parts, m.Buttons)
+	rows, err := a.buttonRows(ctx, m.Buttons)
+	if err != nil {
+		return nil, err
+	}
+	parts = attachButtons(parts, rows)
 	if len(parts) == 0 {
 		parts = []part{{content: "✓"}}
 	}
-	return parts
+	return parts, nil
 }
 
 // buildEmbeds lays a rich message out as embeds, each within the limits.
@@ -139,8 +146,7 @@ func embedLen(e *discordgo.MessageEmbed) int {
 
 // attachButtons adds the buttons to the last part, and further parts when
 // there are more than one message holds.
-func (a *Adapter) attachButtons(parts []part, buttons []bot.Button) []part {
-	rows := a.buttonRows(buttons)
+func attachButtons(parts []part, rows []discordgo.MessageComponent) []part {
 	for i := 0; i < len(rows); i += maxRows {
 		batch := rows[i:min(i+maxRows, len(rows))]
 		if i == 0 && len(parts) > 0 {
@@ -158,14 +164,17 @@ func (a *Adapter) attachButtons(parts []part, buttons []bot.Button) []part {
 
 // buttonRows lays buttons out five to a row. Buttons running the same
 // command are shown once, since custom ids must differ within a message.
-func (a *Adapter) buttonRows(buttons []bot.Button) []discordgo.MessageComponent {
+func (a *Adapter) buttonRows(ctx context.Context, buttons []bot.Button) ([]discordgo.MessageComponent, error) {
 	var (
 		rows []discordgo.MessageComponent
 		row  []discordgo.MessageComponent
 		seen = map[string]bool{}
 	)
 	for _, b := range buttons {
-		id := a.buttons.customID(b.Command)
+		id, err := a.customID(ctx, b)
+		if err != nil {
+			return nil, fmt.Errorf("keep discord button %q: %w", b.Label, err)
+		}
 		if seen[id] {
 			continue
 		}
@@ -179,7 +188,7 @@ func (a *Adapter) buttonRows(buttons []bot.Button) []discordgo.MessageComponent 
 	if len(row) > 0 {
 		rows = append(rows, discordgo.ActionsRow{Components: row})
 	}
-	return rows
+	return rows, nil
 }
 
 func buttonStyle(s bot.ButtonStyle) discordgo.ButtonStyle {
