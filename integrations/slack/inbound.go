@@ -129,8 +129,10 @@ func parseInteraction(raw []byte) (interaction, error) {
 }
 
 // inbounds returns the commands of the clicked buttons: each button's value
-// is the typed command it stands for, run as the clicker where it was
-// clicked. Other interactions carry no command and give none.
+// is its action (bot.Button.Action), run as the clicker where it was
+// clicked; a button that asks for text first gives a form instead (forms),
+// and the submitted form (view_submission) gives its command. Other
+// interactions carry no command and give none.
 func (i interaction) inbounds() []inbound {
 	if i.Type == "view_submission" && i.User.ID != "" {
 		if in, ok := i.View.inbound(i.User.ID); ok {
