@@ -21,11 +21,22 @@ const (
 
 // Button is a one-click action. Command is the typed command it stands for
 // (for example "/crisis approve 3"): clicking it runs exactly that command as
-// the person who clicked, so every button has a typed equivalent.
+// the person who clicked, so every button has a typed equivalent. A button
+// with an Input first asks for text (a form with one required field) and
+// runs the command followed by that text.
 type Button struct {
 	Label   string
 	Command string
 	Style   ButtonStyle
+	Input   *Input
+}
+
+// Input is the text a button asks for before it runs: Name is the argument
+// it fills ("reason", shown as "<reason…>" in the typed equivalent) and
+// Label the question the form asks.
+type Input struct {
+	Name  string
+	Label string
 }
 
 // Message is platform-neutral rich content.
@@ -64,9 +75,13 @@ func Quoting(m Message, notify ...string) Message {
 
 // Reply is a message answering a request. A private reply is seen only by
 // the sender (Slack ephemeral, Discord ephemeral, "only you" in the shell).
+//
+// A Replace reply takes the place of the message whose button was clicked
+// (its buttons go with it), so a request for an answer shows who answered.
 type Reply struct {
 	Message
 	Private bool
+	Replace bool
 }
 
 // Request is one inbound command from a person, already normalised by the
@@ -79,4 +94,8 @@ type Request struct {
 	Channel  string // where it was typed (room id)
 	Text     string
 	Time     time.Time
+	// Clicked is true when the request came from a click on a button of a
+	// message (or the form that button opened), which a Replace reply may
+	// then update in place.
+	Clicked bool
 }

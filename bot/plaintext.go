@@ -22,7 +22,7 @@ func PlainText(m Message) string {
 			if i > 0 {
 				b.WriteString("  ")
 			}
-			b.WriteString("[" + btn.Label + " → " + btn.Command + "]")
+			b.WriteString("[" + btn.Label + " → " + btn.Typed() + "]")
 		}
 		lines = append(lines, "  "+b.String())
 	}

@@ -76,6 +76,16 @@ func (c *Context) Private(m Message) error {
 	return c.resp.Respond(c.context(), Reply{Message: m, Private: true})
 }
 
+// ReplaceClicked puts m in place of the message whose button was clicked
+// (its buttons go), so that a request for an answer shows who answered and
+// how. A typed command has no such message, and nothing happens.
+func (c *Context) ReplaceClicked(m Message) error {
+	if !c.Clicked {
+		return nil
+	}
+	return c.resp.Respond(c.context(), Reply{Message: m, Replace: true})
+}
+
 func (c *Context) context() context.Context {
 	if c.ctx == nil {
 		return context.Background()

@@ -104,7 +104,7 @@ func discordPlatform(cfg *config.Config, a *app.App, b supervise.Backoff, log *s
 	dc, err := discordchat.New(discordchat.Options{
 		BotToken: env.DiscordBotToken, AppID: env.DiscordAppID, PublicKey: env.DiscordPublicKey,
 		GuildID: env.DiscordGuildID, APIURL: env.DiscordAPIURL, Directory: cfg, Dispatcher: a.Router,
-		Logger: log, Clock: a.Clock, Status: p.super.Report,
+		Buttons: a.Store, Logger: log, Clock: a.Clock, Status: p.super.Report,
 	})
 	if err != nil {
 		return nil, err

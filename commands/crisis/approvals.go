@@ -53,7 +53,7 @@ func (h *handlers) approvalRequest(cr store.Crisis, p store.Proposal) bot.Messag
 		Text:  fmt.Sprintf("@%s proposes this response (%s):\n> %s", p.ProposedBy, bot.FormatID(p.ID), p.Text),
 		Buttons: []bot.Button{
 			{Label: "Approve", Command: fmt.Sprintf("/crisis approve %d", p.ID), Style: bot.StylePrimary},
-			{Label: "Reject", Command: fmt.Sprintf("/crisis reject %d rejected from the approval request", p.ID), Style: bot.StyleDanger},
+			{Label: "Reject", Command: fmt.Sprintf("/crisis reject %d", p.ID), Style: bot.StyleDanger, Input: rejectReason()},
 		},
 		Footer: fmt.Sprintf("Or type /crisis approve %d · /crisis reject %d <reason…>", p.ID, p.ID),
 	}
@@ -166,6 +166,7 @@ func (h *handlers) approve(ctx context.Context, c *bot.Context) error {
 	if err := h.vote(ctx, b, store.Vote{ProposalID: b.proposal.ID, Person: c.User, Role: b.role, Approve: true, At: now}); err != nil {
 		return err
 	}
+	h.showAnswer(c, b, fmt.Sprintf("✅ Approved by @%s as %s", c.User, b.role))
 	covered := coveredRoles(append(b.votes, store.Vote{Role: b.role, Approve: true}))
 	if len(covered) < b.proposal.Quorum {
 		return h.announce(ctx, c, b.crisis, bot.Message{Text: fmt.Sprintf("👍 @%s approved proposal %s as %s (%d of %d).",
@@ -193,6 +194,7 @@ func (h *handlers) reject(ctx context.Context, c *bot.Context) error {
 	if err := h.vote(ctx, b, store.Vote{ProposalID: b.proposal.ID, Person: c.User, Role: b.role, Reason: reason, At: now}); err != nil {
 		return err
 	}
+	h.showAnswer(c, b, fmt.Sprintf("❌ Rejected by @%s as %s: %s", c.User, b.role, reason))
 	if _, err := h.crises.SetProposalStatus(ctx, b.proposal.ID, store.ProposalRejected, now); err != nil {
 		return fmt.Errorf("reject proposal %d: %w", b.proposal.ID, err)
 	}

@@ -54,6 +54,9 @@ type Options struct {
 	APIURL     string // DISCORD_API_URL: replaces https://discord.com (tests, proxies)
 	Directory  Directory
 	Dispatcher Dispatcher
+	// Buttons keeps the actions of buttons too long for a custom id, so
+	// that any replica, and a restarted one, answers their clicks.
+	Buttons    bot.ButtonStore
 	Logger     *slog.Logger
 	Clock      bot.Clock    // SystemClock when nil
 	HTTPClient *http.Client // its Transport and Timeout are used for REST calls
@@ -79,7 +82,7 @@ type Adapter struct {
 
 	catalogOnce sync.Once
 	cat         *catalog
-	buttons     *buttonStore
+	buttons     bot.ButtonStore
 	channels    channelCache
 	rooms       roomKinds
 	dmMu        sync.Mutex
@@ -122,7 +125,7 @@ func New(opts Options) (*Adapter, error) {
 	a := &Adapter{
 		session: session, appID: opts.AppID, guildID: opts.GuildID, publicKey: key,
 		dir: opts.Directory, disp: opts.Dispatcher, log: log, clock: opts.Clock,
-		deferAfter: opts.DeferAfter, buttons: newButtonStore(), dms: map[string]string{},
+		deferAfter: opts.DeferAfter, buttons: opts.Buttons, dms: map[string]string{},
 		status: opts.Status,
 	}
 	if a.clock == nil {
@@ -148,6 +151,9 @@ func (o *Options) validate() error {
 	}
 	if o.Dispatcher == nil {
 		missing = append(missing, "dispatcher")
+	}
+	if o.Buttons == nil {
+		missing = append(missing, "button store")
 	}
 	if o.Logger == nil {
 		missing = append(missing, "logger")

@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 	"unicode/utf8"
 
 	"github.com/bwmarrin/discordgo"
@@ -164,10 +165,12 @@ func TestRegisterCommandsOnlyWhenChanged(t *testing.T) {
 	}
 }
 
-// newHarnessOn makes a second adapter on the same local Discord and router.
+// newHarnessOn makes a second adapter (another replica) on the same local
+// Discord, router and button store.
 func newHarnessOn(t *testing.T, h *harness) *Adapter {
 	a, err := New(Options{BotToken: "t", AppID: h.a.appID, GuildID: h.a.guildID, APIURL: h.srv.URL,
-		Directory: people, Dispatcher: h.router, Logger: h.a.log})
+		PublicKey: h.signer.PublicKeyHex(), Directory: people, Dispatcher: h.router, Logger: h.a.log,
+		Clock: h.clock, Buttons: h.a.buttons, DeferAfter: time.Hour})
 	if err != nil {
 		t.Fatal(err)
 	}

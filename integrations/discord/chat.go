@@ -30,7 +30,11 @@ func (a *Adapter) Post(ctx context.Context, channel string, msg bot.Message) (bo
 	if err != nil {
 		return bot.MessageRef{}, err
 	}
-	return a.postParts(ctx, id, a.render(msg))
+	parts, err := a.render(ctx, msg)
+	if err != nil {
+		return bot.MessageRef{}, err
+	}
+	return a.postParts(ctx, id, parts)
 }
 
 // DirectMessage sends a message to a person in their direct messages.
@@ -43,7 +47,11 @@ func (a *Adapter) DirectMessage(ctx context.Context, person string, msg bot.Mess
 	if err != nil {
 		return bot.MessageRef{}, err
 	}
-	return a.postParts(ctx, ch, a.render(msg))
+	parts, err := a.render(ctx, msg)
+	if err != nil {
+		return bot.MessageRef{}, err
+	}
+	return a.postParts(ctx, ch, parts)
 }
 
 // Pin pins a posted message.
@@ -65,7 +73,10 @@ func (a *Adapter) Update(ctx context.Context, ref bot.MessageRef, msg bot.Messag
 	if err != nil {
 		return err
 	}
-	parts := a.render(msg)
+	parts, err := a.render(ctx, msg)
+	if err != nil {
+		return err
+	}
 	p := parts[0].cleared()
 	edit := &discordgo.MessageEdit{
 		ID: ref.ID, Channel: ch, Content: &p.content, Embeds: &p.embeds,

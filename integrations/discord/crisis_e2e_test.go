@@ -2,6 +2,7 @@ package discord
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -13,6 +14,7 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	"github.com/interlock-coe/interlock/bot"
+	"github.com/interlock-coe/interlock/bot/bottest"
 	"github.com/interlock-coe/interlock/commands"
 	"github.com/interlock-coe/interlock/commands/commandstest"
 	"github.com/interlock-coe/interlock/commands/crisis"
@@ -65,7 +67,7 @@ func newDiscordCrisis(t *testing.T) *discordCrisis {
 		a, err := New(Options{
 			BotToken: "test-token", AppID: discordtest.AppID, PublicKey: h.signer.PublicKeyHex(),
 			GuildID: discordtest.GuildID, APIURL: h.srv.URL, Directory: cfg, Dispatcher: r,
-			Logger: log, Clock: h.clock, DeferAfter: time.Hour,
+			Logger: log, Clock: h.clock, DeferAfter: time.Hour, Buttons: bottest.NewButtons(),
 		})
 		if err != nil {
 			t.Fatal(err)
@@ -244,4 +246,84 @@ func messageText(m *discordgo.Message) string {
 		}
 	}
 	return strings.Join(parts, "\n")
+}
+
+// TestDiscordCrisisAnsweredButtons clicks the buttons of approval requests:
+// Approve updates the request in place (UPDATE_MESSAGE) to say who
+// approved, without buttons; Reject opens a form (MODAL) whose submission
+// rejects with the reason typed, and updates the request the same way.
+func TestDiscordCrisisAnsweredButtons(t *testing.T) {
+	d := newDiscordCrisis(t)
+	room := d.open("700000000000002401")
+	d.answer(d.post(discordtest.Command("700000000000002402", room.ID, crewIDs["alex"], "crisis", discordtest.Sub("propose",
+		discordtest.String("response", "We know checkout is failing and are fixing it.")))))
+	d.wait()
+	ask := func(person string) (*discordgo.Message, []string) {
+		asks := d.srv.Messages("dm-" + crewIDs[person])
+		if len(asks) != 1 {
+			t.Fatalf("approval requests to %s: %+v", person, asks)
+		}
+		return asks[0], customIDs(asks[0])
+	}
+
+	samAsk, ids := ask("sam")
+	if len(ids) != 2 || ids[0] != "/crisis approve 1" {
+		t.Fatalf("approval request buttons %q", ids)
+	}
+	typ, msg := d.answer(d.post(discordtest.Click("700000000000002403", samAsk.ChannelID, crewIDs["sam"], samAsk.ID, ids[0])))
+	d.wait()
+	wantSam := "Approved by <@" + crewIDs["sam"] + "> as comms"
+	if typ != discordgo.InteractionResponseUpdateMessage || !strings.Contains(messageText(msg), wantSam) || len(msg.Components) != 0 {
+		t.Fatalf("sam's click answered type %d %q with %d component rows, want an update saying %q without buttons",
+			typ, messageText(msg), len(msg.Components), wantSam)
+	}
+
+	danaAsk, ids := ask("dana")
+	w := d.post(discordtest.Click("700000000000002404", danaAsk.ChannelID, crewIDs["dana"], danaAsk.ID, ids[1]))
+	var form struct {
+		Type discordgo.InteractionResponseType `json:"type"`
+		Data struct {
+			CustomID   string `json:"custom_id"`
+			Title      string `json:"title"`
+			Components []struct {
+				Components []struct {
+					CustomID string `json:"custom_id"`
+					Required bool   `json:"required"`
+				} `json:"components"`
+			} `json:"components"`
+		} `json:"data"`
+	}
+	if err := json.Unmarshal(w.Body.Bytes(), &form); err != nil {
+		t.Fatal(err)
+	}
+	if form.Type != discordgo.InteractionResponseModal || form.Data.CustomID != ids[1] || form.Data.Title == "" ||
+		len(form.Data.Components) != 1 || len(form.Data.Components[0].Components) != 1 || !form.Data.Components[0].Components[0].Required {
+		t.Fatalf("Reject answered %s, want a form with one required field", w.Body)
+	}
+	if p := d.proposal(t); p.Status != store.ProposalPending {
+		t.Fatalf("opening the form changed proposal #1 to %s", p.Status)
+	}
+	field := form.Data.Components[0].Components[0].CustomID
+	typ, msg = d.answer(d.post(discordtest.Submit("700000000000002405", danaAsk.ChannelID, crewIDs["dana"], danaAsk.ID, form.Data.CustomID, field, "Too defensive, soften it")))
+	d.wait()
+	wantDana := "Rejected by <@" + crewIDs["dana"] + "> as legal: Too defensive, soften it"
+	if typ != discordgo.InteractionResponseUpdateMessage || !strings.Contains(messageText(msg), wantDana) || len(msg.Components) != 0 {
+		t.Fatalf("dana's form answered type %d %q, want an update saying %q without buttons", typ, messageText(msg), wantDana)
+	}
+	if p := d.proposal(t); p.Status != store.ProposalRejected {
+		t.Fatalf("proposal #1 is %s, want rejected", p.Status)
+	}
+	posts := d.srv.Messages(room.ID)
+	if last := messageText(posts[len(posts)-1]); !strings.Contains(last, "Too defensive, soften it") {
+		t.Fatalf("the room last read %q, want the rejection with the typed reason", last)
+	}
+}
+
+func (d *discordCrisis) proposal(t *testing.T) store.Proposal {
+	t.Helper()
+	p, err := d.cmd.Store.Proposal(context.Background(), 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/bwmarrin/discordgo"
 
+	"github.com/interlock-coe/interlock/bot"
 	"github.com/interlock-coe/interlock/integrations/discord/discordtest"
 )
 
@@ -317,5 +318,30 @@ func TestAnswerCarriesItsLength(t *testing.T) {
 		if got, want := w.Header().Get("Content-Length"), fmt.Sprint(w.Body.Len()); got != want {
 			t.Errorf("Content-Length %q, want %s", got, want)
 		}
+	}
+}
+
+// TestSlowClickReplacesItsMessage clicks a button whose command replaces
+// the clicked message only after the click was deferred: the message is
+// edited in place, its buttons gone, and the deferral removed.
+func TestSlowClickReplacesItsMessage(t *testing.T) {
+	h := newHarness(t, func(o *Options) { o.DeferAfter = time.Millisecond })
+	ref, err := h.a.Post(t.Context(), h.social, bot.Message{Text: "Settle it?", Buttons: []bot.Button{{Label: "Settle", Command: "/drill settle"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := "700000000000000031"
+	kind, _ := h.answer(h.post(discordtest.Click(id, h.social, danaID, ref.ID, "/drill settle")))
+	if kind != discordgo.InteractionResponseDeferredChannelMessageWithSource {
+		t.Fatalf("answer type %d, want 5 (deferred)", kind)
+	}
+	close(h.drill.release)
+	h.wait()
+	posts := h.srv.Messages(h.social)
+	if len(posts) != 1 || posts[0].Content != "settled by <@"+danaID+">" || len(posts[0].Components) != 0 {
+		t.Fatalf("messages %+v, want the clicked one edited to say who settled it, without buttons", posts)
+	}
+	if calls := h.srv.Calls(discordtest.Token(id)); len(calls) != 1 || calls[0].Kind != "delete" {
+		t.Fatalf("answers after the deferral %+v, want it deleted", calls)
 	}
 }

@@ -32,10 +32,15 @@ type exchange struct {
 
 // Respond delivers one reply.
 func (x *exchange) Respond(ctx context.Context, r bot.Reply) error {
-	parts := x.a.render(r.Message)
+	parts, err := x.a.render(ctx, r.Message)
+	if err != nil {
+		return err
+	}
+	if r.Replace {
+		return x.replace(ctx, parts[0].cleared())
+	}
 	x.mu.Lock()
 	defer x.mu.Unlock()
-	var err error
 	switch x.state {
 	case awaiting:
 		err = x.initial(ctx, &discordgo.InteractionResponse{
@@ -61,6 +66,32 @@ func (x *exchange) Respond(ctx context.Context, r bot.Reply) error {
 		if _, err := x.a.session.FollowupMessageCreate(x.i, true, p.webhookParams(r.Private), ctxOpt(ctx)); err != nil {
 			return fmt.Errorf("follow up discord interaction %s: %w", x.i.ID, redactErr(err))
 		}
+	}
+	return nil
+}
+
+// replace puts p in place of the message whose button was clicked, with
+// p's buttons only: as the interaction's answer (UPDATE_MESSAGE) when
+// nothing was sent yet, else by editing that message. Without a clicked
+// message there is nothing to replace.
+func (x *exchange) replace(ctx context.Context, p part) error {
+	if x.i.Message == nil || x.i.Message.ID == "" {
+		return nil
+	}
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	var err error
+	if x.state == awaiting {
+		err = x.initial(ctx, &discordgo.InteractionResponse{Type: discordgo.InteractionResponseUpdateMessage, Data: p.responseData(false)})
+		x.state = answered
+	} else {
+		_, err = x.a.session.ChannelMessageEditComplex(&discordgo.MessageEdit{
+			ID: x.i.Message.ID, Channel: x.i.ChannelID, Content: &p.content, Embeds: &p.embeds,
+			Components: &p.components, AllowedMentions: allowedMentions(),
+		}, ctxOpt(ctx))
+	}
+	if err != nil {
+		return fmt.Errorf("replace clicked discord message %s: %w", x.i.Message.ID, redactErr(err))
 	}
 	return nil
 }
@@ -101,9 +132,10 @@ func (x *exchange) finish(ctx context.Context) {
 }
 
 // quietAck acknowledges an interaction whose command said nothing: a click
-// is acknowledged without a message, a command with a private "Done.".
+// (or a form it opened) is acknowledged without a message, a command with
+// a private "Done.".
 func quietAck(t discordgo.InteractionType) *discordgo.InteractionResponse {
-	if t == discordgo.InteractionMessageComponent {
+	if t == discordgo.InteractionMessageComponent || t == discordgo.InteractionModalSubmit {
 		return &discordgo.InteractionResponse{Type: discordgo.InteractionResponseDeferredMessageUpdate}
 	}
 	return &discordgo.InteractionResponse{

@@ -16,6 +16,7 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	"github.com/interlock-coe/interlock/bot"
+	"github.com/interlock-coe/interlock/bot/bottest"
 	"github.com/interlock-coe/interlock/config"
 	"github.com/interlock-coe/interlock/integrations/discord/discordtest"
 )
@@ -60,7 +61,7 @@ func (c fixedClock) Now() time.Time { return c.now }
 // drill holds what the test commands did, standing in for /crisis.
 type drill struct {
 	chat      bot.Chat
-	release   chan struct{} // /drill slow and /drill hush wait for it
+	release   chan struct{} // /drill slow, hush and settle wait for it
 	mu        sync.Mutex
 	texts     []string // typed text of every request, in order
 	approvals []string // "proposal by person"
@@ -75,6 +76,15 @@ func (d *drill) commands() []bot.Command {
 		{Group: "drill", Name: "approve", Args: "<proposal-id>", Summary: "Approve a proposed response", MinWords: 1, Handler: d.approve},
 		{Group: "drill", Name: "slow", Summary: "Answer after a while", Handler: d.slow(false)},
 		{Group: "drill", Name: "hush", Summary: "Answer privately after a while", Handler: d.slow(true)},
+		{Group: "drill", Name: "settle", Summary: "Replace the clicked message after a while", Handler: func(ctx context.Context, c *bot.Context) error {
+			d.record(c)
+			select {
+			case <-d.release:
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+			return c.ReplaceClicked(bot.Message{Text: "settled by @" + c.User})
+		}},
 		{Group: "drill", Name: "whisper", Summary: "Answer privately", Handler: func(_ context.Context, c *bot.Context) error {
 			d.record(c)
 			return c.Privatef("only for @%s", c.User)
@@ -168,7 +178,7 @@ func newHarness(t testing.TB, configure ...func(*Options)) *harness {
 	opts := Options{
 		BotToken: "test-token", AppID: discordtest.AppID, PublicKey: h.signer.PublicKeyHex(),
 		GuildID: discordtest.GuildID, APIURL: h.srv.URL, Directory: people, Dispatcher: h.router,
-		Logger: log, Clock: h.clock, DeferAfter: time.Hour,
+		Logger: log, Clock: h.clock, DeferAfter: time.Hour, Buttons: bottest.NewButtons(),
 	}
 	for _, c := range configure {
 		c(&opts)

@@ -2,14 +2,9 @@ package discord
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
-	"strings"
-	"sync"
 	"time"
-	"unicode/utf8"
 
 	"github.com/bwmarrin/discordgo"
 
@@ -18,14 +13,6 @@ import (
 
 // interactionLifetime is how long an interaction token accepts follow-ups.
 const interactionLifetime = 15 * time.Minute
-
-// Button custom ids: a typed command when it fits, else a stored hash.
-const (
-	maxCustomID       = 100
-	storedButtonKey   = "h:"
-	maxStoredButtons  = 10000
-	errExpiredMessage = "this button has expired; type the command instead"
-)
 
 // initialFunc delivers the first response to an interaction: over REST for
 // gateway interactions, in the HTTP answer for HTTP ones.
@@ -49,7 +36,15 @@ func (a *Adapter) serveGatewayInteraction(i *discordgo.Interaction) {
 // as deferred ("thinking…") and the first reply edits that message later.
 func (a *Adapter) serve(ctx context.Context, i *discordgo.Interaction, initial initialFunc) {
 	x := &exchange{a: a, i: i, initial: initial}
-	req, err := a.request(i)
+	req, form, err := a.request(ctx, i)
+	if form != nil {
+		// A button that asks for text first: the form is the answer, and
+		// its submission comes back as an interaction of its own.
+		if err := initial(ctx, form); err != nil {
+			a.log.Warn("cannot open discord form", "interaction", i.ID, "err", redactErr(err))
+		}
+		return
+	}
 	if err != nil {
 		a.log.Info("discord interaction refused", "interaction", i.ID, "err", err)
 		if rerr := x.Respond(ctx, bot.Reply{Message: bot.Message{Text: "⚠ " + err.Error()}, Private: true}); rerr != nil {
@@ -67,31 +62,36 @@ func (a *Adapter) serve(ctx context.Context, i *discordgo.Interaction, initial i
 }
 
 // request turns an interaction into the typed command it stands for, run
-// as the person who used it.
-func (a *Adapter) request(i *discordgo.Interaction) (bot.Request, error) {
+// as the person who used it; or, for a click on a button that asks for
+// text, into the form (a modal) to answer with.
+func (a *Adapter) request(ctx context.Context, i *discordgo.Interaction) (bot.Request, *discordgo.InteractionResponse, error) {
 	user := interactionUser(i)
 	if !isSnowflake(user) {
-		return bot.Request{}, errors.New("interaction without a user")
+		return bot.Request{}, nil, errors.New("interaction without a user")
 	}
 	var (
 		text string
+		form *discordgo.InteractionResponse
 		err  error
 	)
 	switch i.Type {
 	case discordgo.InteractionApplicationCommand:
 		text, err = a.commandText(i.Data)
 	case discordgo.InteractionMessageComponent:
-		text, err = a.buttonText(i.Data)
+		text, form, err = a.buttonText(ctx, i.Data)
+	case discordgo.InteractionModalSubmit:
+		text, err = a.formText(ctx, i.Data)
 	default:
 		err = fmt.Errorf("unsupported interaction type %d", i.Type)
 	}
-	if err != nil {
-		return bot.Request{}, err
+	if err != nil || form != nil {
+		return bot.Request{}, form, err
 	}
 	return bot.Request{
 		ID: "discord:" + i.ID, Platform: Platform, User: a.handleOf(user),
 		Channel: i.ChannelID, Text: text, Time: a.clock.Now(),
-	}, nil
+		Clicked: i.Type != discordgo.InteractionApplicationCommand,
+	}, nil, nil
 }
 
 func interactionUser(i *discordgo.Interaction) string {
@@ -114,51 +114,4 @@ func (a *Adapter) commandText(data discordgo.InteractionData) (string, error) {
 		return "", fmt.Errorf("%w; the command list may be out of date, try /interlock help", err)
 	}
 	return spec.typedText(opts, a.handleOf)
-}
-
-func (a *Adapter) buttonText(data discordgo.InteractionData) (string, error) {
-	d, ok := data.(discordgo.MessageComponentInteractionData)
-	if !ok {
-		return "", errors.New("component interaction without component data")
-	}
-	return a.buttons.command(d.CustomID)
-}
-
-// buttonStore maps button custom ids to typed commands. A command of at
-// most 100 characters is its own custom id; a longer one is stored under a
-// hash, in memory (such buttons expire on restart, so keep commands short).
-type buttonStore struct {
-	mu   sync.Mutex
-	long map[string]string
-}
-
-func newButtonStore() *buttonStore { return &buttonStore{long: map[string]string{}} }
-
-// customID returns the custom id of a button that runs command.
-func (b *buttonStore) customID(command string) string {
-	if strings.HasPrefix(command, "/") && utf8.RuneCountInString(command) <= maxCustomID {
-		return command
-	}
-	sum := sha256.Sum256([]byte(command))
-	id := storedButtonKey + hex.EncodeToString(sum[:16])
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	if len(b.long) >= maxStoredButtons {
-		clear(b.long) // start over rather than grow without bound
-	}
-	b.long[id] = command
-	return id
-}
-
-// command returns the typed command a clicked button stands for.
-func (b *buttonStore) command(customID string) (string, error) {
-	if strings.HasPrefix(customID, "/") {
-		return customID, nil
-	}
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	if cmd, ok := b.long[customID]; ok {
-		return cmd, nil
-	}
-	return "", errors.New(errExpiredMessage)
 }

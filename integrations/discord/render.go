@@ -1,6 +1,8 @@
 package discord
 
 import (
+	"context"
+	"fmt"
 	"strings"
 
 	"github.com/bwmarrin/discordgo"
@@ -43,14 +45,17 @@ type part struct {
 // A message quoting outside text (Outside) has its mention syntax escaped
 // and allows no mention but of the people it notifies; those are mentioned
 // in the content of the first message, since mentions in embeds notify
-// nobody.
-func (a *Adapter) render(m bot.Message) []part {
+// nobody. It fails only when a long button's action cannot be stored.
+func (a *Adapter) render(ctx context.Context, m bot.Message) ([]part, error) {
 	if m.Outside {
 		m = inertMessage(m)
 	} else {
 		m = a.linkMentions(m)
 	}
-	parts := a.layout(m)
+	parts, err := a.layout(ctx, m)
+	if err != nil {
+		return nil, err
+	}
 	notify := a.notifyIDs(m.Notify)
 	parts = withMentionLine(parts, notify)
 	allowed := allowedMentions()
@@ -60,7 +65,7 @@ func (a *Adapter) render(m bot.Message) []part {
 	for i := range parts {
 		parts[i].allowed = allowed
 	}
-	return parts
+	return parts, nil
 }
 
 // linkMentions turns "@handle" of known people into Discord mentions in
@@ -75,7 +80,7 @@ func (a *Adapter) linkMentions(m bot.Message) bot.Message {
 }
 
 // layout turns a message into Discord messages within Discord's limits.
-func (a *Adapter) layout(m bot.Message) []part {
+func (a *Adapter) layout(ctx context.Context, m bot.Message) ([]part, error) {
 	var parts []part
 	if m.Title != "" || len(m.Fields) > 0 || m.Footer != "" {
 		parts = packEmbeds(buildEmbeds(m))
@@ -84,11 +89,15 @@ func (a *Adapter) layout(m bot.Message) []part {
 			parts = append(parts, part{content: chunk})
 		}
 	}
-	parts = a.attachButtons(parts, m.Buttons)
+	rows, err := a.buttonRows(ctx, m.Buttons)
+	if err != nil {
+		return nil, err
+	}
+	parts = attachButtons(parts, rows)
 	if len(parts) == 0 {
 		parts = []part{{content: "✓"}}
 	}
-	return parts
+	return parts, nil
 }
 
 // buildEmbeds lays a rich message out as embeds, each within the limits.
@@ -171,8 +180,7 @@ func embedLen(e *discordgo.MessageEmbed) int {
 
 // attachButtons adds the buttons to the last part, and further parts when
 // there are more than one message holds.
-func (a *Adapter) attachButtons(parts []part, buttons []bot.Button) []part {
-	rows := a.buttonRows(buttons)
+func attachButtons(parts []part, rows []discordgo.MessageComponent) []part {
 	for i := 0; i < len(rows); i += maxRows {
 		batch := rows[i:min(i+maxRows, len(rows))]
 		if i == 0 && len(parts) > 0 {
@@ -190,14 +198,17 @@ func (a *Adapter) attachButtons(parts []part, buttons []bot.Button) []part {
 
 // buttonRows lays buttons out five to a row. Buttons running the same
 // command are shown once, since custom ids must differ within a message.
-func (a *Adapter) buttonRows(buttons []bot.Button) []discordgo.MessageComponent {
+func (a *Adapter) buttonRows(ctx context.Context, buttons []bot.Button) ([]discordgo.MessageComponent, error) {
 	var (
 		rows []discordgo.MessageComponent
 		row  []discordgo.MessageComponent
 		seen = map[string]bool{}
 	)
 	for _, b := range buttons {
-		id := a.buttons.customID(b.Command)
+		id, err := a.customID(ctx, b)
+		if err != nil {
+			return nil, fmt.Errorf("keep discord button %q: %w", b.Label, err)
+		}
 		if seen[id] {
 			continue
 		}
@@ -211,7 +222,7 @@ func (a *Adapter) buttonRows(buttons []bot.Button) []discordgo.MessageComponent 
 	if len(row) > 0 {
 		rows = append(rows, discordgo.ActionsRow{Components: row})
 	}
-	return rows
+	return rows, nil
 }
 
 func buttonStyle(s bot.ButtonStyle) discordgo.ButtonStyle {

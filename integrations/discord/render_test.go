@@ -13,7 +13,7 @@ import (
 func TestRenderSplitsLongText(t *testing.T) {
 	h := newHarness(t)
 	text := strings.Repeat("A line of a long status update.\n", 150) // 4,800 characters
-	parts := h.a.render(bot.Message{Text: text, Buttons: []bot.Button{{Label: "Ack", Command: "/alerts ack 1"}}})
+	parts := mustRender(t, h, bot.Message{Text: text, Buttons: []bot.Button{{Label: "Ack", Command: "/alerts ack 1"}}})
 	if len(parts) != 3 {
 		t.Fatalf("%d parts, want 3", len(parts))
 	}
@@ -42,7 +42,7 @@ func TestRenderRichMessageWithinEmbedLimits(t *testing.T) {
 		m.Fields = append(m.Fields, bot.Field{Title: fmt.Sprintf("Field %d", i), Value: strings.Repeat("v", 300)})
 	}
 	m.Fields = append(m.Fields, bot.Field{Title: "Huge", Value: strings.Repeat("x ", 1500)}, bot.Field{})
-	parts := h.a.render(m)
+	parts := mustRender(t, h, m)
 	fields, embeds := 0, 0
 	for i, p := range parts {
 		total := 0
@@ -85,7 +85,7 @@ func TestRenderButtonRows(t *testing.T) {
 		buttons = append(buttons, bot.Button{Label: fmt.Sprintf("Vote %d", i), Command: fmt.Sprintf("/test vote %d", i)})
 	}
 	buttons = append(buttons, bot.Button{Label: "Again", Command: "/test vote 0"}, bot.Button{Command: "/x", Style: bot.StyleDanger})
-	parts := h.a.render(bot.Message{Text: "Vote", Buttons: buttons})
+	parts := mustRender(t, h, bot.Message{Text: "Vote", Buttons: buttons})
 	if len(parts) != 2 || parts[0].content != "Vote" || parts[1].content != moreButtonsTitle {
 		t.Fatalf("parts = %+v", parts)
 	}
@@ -141,4 +141,13 @@ func FuzzSplitText(f *testing.F) {
 			t.Fatalf("split %q into %q", s, parts)
 		}
 	})
+}
+
+func mustRender(t *testing.T, h *harness, m bot.Message) []part {
+	t.Helper()
+	parts, err := h.a.render(t.Context(), m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return parts
 }

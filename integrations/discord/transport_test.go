@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/interlock-coe/interlock/bot"
+	"github.com/interlock-coe/interlock/bot/bottest"
 	"github.com/interlock-coe/interlock/integrations/discord/discordtest"
 )
 
@@ -112,7 +113,7 @@ func TestAPIURLRewritesDiscordRequests(t *testing.T) {
 }
 
 func TestNewRefusesIncompleteOptions(t *testing.T) {
-	good := Options{BotToken: "t", AppID: "1", GuildID: "2", Directory: people, Dispatcher: bot.NewRouter(slog.New(slog.DiscardHandler), nil, nil), Logger: slog.New(slog.DiscardHandler)}
+	good := Options{BotToken: "t", AppID: "1", GuildID: "2", Directory: people, Dispatcher: bot.NewRouter(slog.New(slog.DiscardHandler), nil, nil), Logger: slog.New(slog.DiscardHandler), Buttons: bottest.NewButtons()}
 	if _, err := New(good); err != nil {
 		t.Fatalf("New: %v", err)
 	}
@@ -120,6 +121,7 @@ func TestNewRefusesIncompleteOptions(t *testing.T) {
 		"no token":    func(o *Options) { o.BotToken = "" },
 		"no guild":    func(o *Options) { o.GuildID = "" },
 		"no router":   func(o *Options) { o.Dispatcher = nil },
+		"no buttons":  func(o *Options) { o.Buttons = nil },
 		"bad key":     func(o *Options) { o.PublicKey = "abc" },
 		"bad API URL": func(o *Options) { o.APIURL = "localhost:1" },
 	} {

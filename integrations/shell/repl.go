@@ -151,6 +151,12 @@ func (s *Shell) Line(ctx context.Context, line string) (quit bool, err error) {
 func (s *Shell) responder(user, channel string) bot.Responder {
 	return bot.ResponderFunc(func(ctx context.Context, r bot.Reply) error {
 		prefix := fmt.Sprintf("%s %s ›", channel, botName)
+		if r.Replace {
+			// The shell has no buttons to click; a request marked as a
+			// click still shows what its message became.
+			s.Chat.sayMessage(fmt.Sprintf("%s %s (updated the clicked message) ›", channel, botName), bot.PlainText(r.Message))
+			return nil
+		}
 		if r.Private {
 			prefix = fmt.Sprintf("%s %s (only @%s) ›", channel, botName, user)
 			s.Chat.sayMessage(prefix, shellText(r.Message))

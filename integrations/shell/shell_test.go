@@ -503,3 +503,26 @@ func mustRead(t *testing.T, path string) []byte {
 	}
 	return b
 }
+
+func TestAnsweredButtonsAndTextButtonsArePrinted(t *testing.T) {
+	ts := newTestShell(t, false)
+	ts.disp.reply = func(req bot.Request) []bot.Reply {
+		return []bot.Reply{
+			{Message: bot.Message{Text: "Approve #1?", Buttons: []bot.Button{
+				{Label: "Approve", Command: "/crisis approve 1"},
+				{Label: "Reject", Command: "/crisis reject 1", Input: &bot.Input{Name: "reason", Label: "Why?"}},
+			}}},
+			{Message: bot.Message{Text: "✅ Approved by @dana"}, Replace: true},
+		}
+	}
+	ts.line(t, "@dana #ops /crisis approve 1")
+	want := strings.Join([]string{
+		"#ops @dana › /crisis approve 1",
+		"#ops interlock › Approve #1?",
+		"      [Approve → /crisis approve 1]  [Reject → /crisis reject 1 <reason…>]",
+		"#ops interlock (updated the clicked message) › ✅ Approved by @dana",
+	}, "\n") + "\n"
+	if got := ts.out.String(); got != want {
+		t.Fatalf("output\n%s\nwant\n%s", got, want)
+	}
+}

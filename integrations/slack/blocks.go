@@ -191,8 +191,9 @@ func longFieldPieces(title, value string) []piece {
 	return out
 }
 
-// buttonPieces renders buttons; each value is the typed command the button
-// stands for, and action ids are unique across the whole message.
+// buttonPieces renders buttons; each value is the button's action (the
+// typed command it stands for, or that command and the text it asks for
+// first), and action ids are unique across the whole message.
 func buttonPieces(buttons []bot.Button) []piece {
 	var out []piece
 	next := 0
@@ -202,13 +203,14 @@ func buttonPieces(buttons []bot.Button) []piece {
 		var plain []string
 		for _, b := range buttons[:n] {
 			next++
-			if units(b.Command) > maxButtonValue {
+			value := b.Action()
+			if units(value) > maxButtonValue {
 				continue // cannot be carried; the fallback text still names it
 			}
-			btn := slack.NewButtonBlockElement("interlock-"+strconv.Itoa(next), b.Command, plainText(truncate(b.Label, maxButtonText)))
+			btn := slack.NewButtonBlockElement("interlock-"+strconv.Itoa(next), value, plainText(truncate(b.Label, maxButtonText)))
 			btn.Style = buttonStyle(b.Style)
 			elems = append(elems, btn)
-			plain = append(plain, "["+escape(b.Label)+" → "+escape(b.Command)+"]")
+			plain = append(plain, "["+escape(b.Label)+" → "+escape(b.Typed())+"]")
 		}
 		if len(elems) > 0 {
 			out = append(out, piece{slack.NewActionBlock("", elems...), strings.Join(plain, "  ")})

@@ -3,6 +3,7 @@ package slack
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/url"
 	"slices"
@@ -251,6 +252,85 @@ func buttonValues(t *testing.T, c apiCall) []string {
 		}
 		for _, el := range b["elements"].([]any) {
 			out = append(out, el.(map[string]any)["value"].(string))
+		}
+	}
+	return out
+}
+
+// TestSlackCrisisAnsweredButtons clicks the buttons of approval requests:
+// Approve replaces the request through the response_url to say who
+// approved, without buttons; Reject opens a modal (views.open with the
+// click's trigger_id) whose submission rejects with the reason typed.
+func TestSlackCrisisAnsweredButtons(t *testing.T) {
+	s := newSlackCrisis(t)
+	s.command("alex", "C0SOCIAL", "open sev2 Checkout outage --brand acme", "100.3.open")
+	s.command("alex", crisisRoom, "propose We know checkout is failing and are fixing it.", "100.3.propose")
+	values := buttonValues(t, postsTo(s.f, "DU0SAM")[0])
+	if len(values) != 2 || values[0] != "/crisis approve 1" {
+		t.Fatalf("approval request buttons %q", values)
+	}
+
+	s.click("sam", "DU0SAM", values[0], "300.3.sam")
+	replaced := s.replacements()
+	if len(replaced) != 1 || !strings.Contains(fmt.Sprint(replaced[0]["text"]), "Approved by <@U0SAM> as comms") ||
+		strings.Contains(fmt.Sprint(replaced[0]["blocks"]), "actions") {
+		t.Fatalf("after sam's click the response_url got replacements %v, want one saying who approved, without buttons", replaced)
+	}
+
+	s.click("dana", "DU0DANA", values[1], "300.3.dana")
+	views := s.f.openedViews()
+	if len(views) != 1 || views[0]["trigger_id"] != "300.3.dana" {
+		t.Fatalf("views.open requests %v, want one with dana's trigger_id", views)
+	}
+	view, _ := views[0]["view"].(map[string]any)
+	if view["callback_id"] != formCallbackID || !strings.Contains(fmt.Sprint(view["blocks"]), "input") {
+		t.Fatalf("the modal opened is %v", view)
+	}
+	if p, _ := s.h.Store.Proposal(context.Background(), 1); p.Status != store.ProposalPending {
+		t.Fatalf("opening the modal changed proposal #1 to %s", p.Status)
+	}
+	s.submit("dana", view["private_metadata"].(string), "Too defensive, soften it")
+	p, err := s.h.Store.Proposal(context.Background(), 1)
+	if err != nil || p.Status != store.ProposalRejected {
+		t.Fatalf("proposal #1 is %s (%v), want rejected", p.Status, err)
+	}
+	replaced = s.replacements()
+	if len(replaced) != 2 || !strings.Contains(fmt.Sprint(replaced[1]["text"]), "Rejected by <@U0DANA> as legal: Too defensive, soften it") {
+		t.Fatalf("after dana's submission the response_url got replacements %v", replaced)
+	}
+	room := postsTo(s.f, crisisRoom)
+	if last := room[len(room)-1].form.Get("text"); !strings.Contains(last, "Too defensive, soften it") {
+		t.Fatalf("the room last read %q, want the rejection with the typed reason", last)
+	}
+}
+
+// submit posts a signed view_submission of the modal with metadata, with
+// text typed in its field, as person.
+func (s *slackCrisis) submit(person, metadata, text string) {
+	s.t.Helper()
+	payload, err := json.Marshal(map[string]any{
+		"type": "view_submission", "user": map[string]string{"id": crew[person]},
+		"view": map[string]any{
+			"id": "V0FORM", "callback_id": formCallbackID, "private_metadata": metadata,
+			"state": map[string]any{"values": map[string]any{formBlockID: map[string]any{formActionID: map[string]any{"type": "plain_text_input", "value": text}}}},
+		},
+	})
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	w := serve(s.a, signed("/slack/interactions", url.Values{"payload": {string(payload)}}.Encode(), s.clock.now))
+	idle(s.a)
+	if w.Code != http.StatusOK || w.Body.Len() != 0 {
+		s.t.Fatalf("view_submission answered %d %q, want an empty 200 that closes the modal", w.Code, w.Body)
+	}
+}
+
+// replacements are the response_url posts that replace the clicked message.
+func (s *slackCrisis) replacements() []obj {
+	var out []obj
+	for _, m := range s.hooks.received() {
+		if m["replace_original"] == true {
+			out = append(out, m)
 		}
 	}
 	return out

@@ -25,6 +25,7 @@ func (a *Adapter) run(ctx context.Context, in inbound, received time.Time) {
 		Channel:  in.channel,
 		Text:     in.text,
 		Time:     received,
+		Clicked:  in.clicked,
 	}
 	if in.markup {
 		req.Text = normalize(in.text, textResolver{ctx: ctx, a: a})

@@ -34,11 +34,18 @@ func FuzzParseInteraction(f *testing.F) {
 	f.Add(`{"type":"block_actions","trigger_id":"1.2","user":{"id":"U1"},"channel":{"id":"C1"},"actions":[{"type":"button","value":"/crisis approve 1"}]}`)
 	f.Add(`{"type":"block_actions","user":{"id":"U1"},"container":{"channel_id":"C1"},"actions":[{"type":"button","value":"/a","action_ts":"9"},{"type":"button","value":"/b"}]}`)
 	f.Add(`{"type":"view_submission"}`)
+	f.Add(`{"type":"block_actions","trigger_id":"1.3","user":{"id":"U1"},"container":{"channel_id":"D1","message_ts":"1.2"},"actions":[{"type":"button","value":"{\"c\":\"/crisis reject 1\",\"n\":\"reason\",\"l\":\"Why?\"}"}]}`)
+	f.Add(`{"type":"view_submission","user":{"id":"U1"},"view":{"id":"V1","callback_id":"interlock-input","private_metadata":"{\"a\":\"{\\\"c\\\":\\\"/crisis reject 1\\\",\\\"n\\\":\\\"reason\\\"}\",\"c\":\"D1\"}","state":{"values":{"input":{"text":{"value":"off tone"}}}}}}`)
 	f.Add(`{"actions":"nope"}`)
 	f.Fuzz(func(t *testing.T, payload string) {
 		i, err := parseInteraction([]byte(payload))
 		if err == nil {
 			seen := map[string]bool{}
+			for _, fm := range i.forms() {
+				if fm.trigger == "" || fm.context.Channel == "" || fm.input.Name == "" {
+					t.Fatalf("form %+v", fm)
+				}
+			}
 			for _, in := range i.inbounds() {
 				if !strings.HasPrefix(in.text, "/") || in.user == "" || in.channel == "" || in.markup {
 					t.Fatalf("accepted %+v", in)
@@ -122,7 +129,7 @@ func FuzzSocketInbound(f *testing.F) {
 	f.Add("interactive", `{"type":"block_actions","user":{"id":"U1"},"channel":{"id":"C1"},"actions":[{"type":"button","value":"/x"}]}`)
 	f.Add("events_api", eventBody("Ev1", `{"type":"app_mention","user":"U1","text":"hi","channel":"C1"}`))
 	f.Fuzz(func(t *testing.T, typ, payload string) {
-		ins, err := socketInbound(typ, []byte(payload))
+		ins, _, err := socketInbound(typ, []byte(payload))
 		if err != nil {
 			return
 		}

@@ -92,6 +92,7 @@ type fakeSlack struct {
 	notMember map[string]bool   // channels where chat.postMessage says not_in_channel
 	blockCap  int               // when set, chat.postMessage refuses more blocks…
 	capError  string            // …with this error (msg_blocks_too_long when "")
+	views     []obj             // views.open requests (JSON bodies)
 }
 
 func newFakeSlack(t *testing.T, extra ...func(c slacktest.Customize)) *fakeSlack {
@@ -112,6 +113,7 @@ func newFakeSlack(t *testing.T, extra ...func(c slacktest.Customize)) *fakeSlack
 		for method, h := range f.handlers() {
 			c.Handle("/"+method, f.record(method, h))
 		}
+		c.Handle("/views.open", f.viewsOpen)
 	})
 	f.srv.Start()
 	t.Cleanup(f.srv.Stop)
@@ -119,6 +121,27 @@ func newFakeSlack(t *testing.T, extra ...func(c slacktest.Customize)) *fakeSlack
 }
 
 func (f *fakeSlack) url() string { return f.srv.GetAPIURL() }
+
+// viewsOpen records a views.open request, whose body is JSON.
+func (f *fakeSlack) viewsOpen(w http.ResponseWriter, r *http.Request) {
+	var req obj
+	if err := json.NewDecoder(r.Body).Decode(&req); err != nil {
+		http.Error(w, err.Error(), http.StatusBadRequest)
+		return
+	}
+	f.mu.Lock()
+	f.views = append(f.views, req)
+	f.mu.Unlock()
+	w.Header().Set("Content-Type", "application/json")
+	_ = json.NewEncoder(w).Encode(obj{"ok": true, "view": obj{"id": "V0FORM"}})
+}
+
+// openedViews returns the views.open requests received.
+func (f *fakeSlack) openedViews() []obj {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]obj(nil), f.views...)
+}
 
 func (f *fakeSlack) record(method string, h func(url.Values) (int, any)) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {

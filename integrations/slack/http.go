@@ -66,6 +66,7 @@ func (a *Adapter) serveInteraction(w http.ResponseWriter, _ *http.Request, body 
 		http.Error(w, err.Error(), http.StatusBadRequest)
 		return
 	}
+	a.openForms(i.forms())
 	a.accept(w, i.inbounds()...)
 }
 

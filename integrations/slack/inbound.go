@@ -19,6 +19,8 @@ type inbound struct {
 	markup      bool   // text carries Slack markup to normalise
 	responseURL string // "" for events
 	direct      bool   // typed in the bot's own direct-message channel
+	clicked     bool   // a button click (or the form it opened): a Replace reply updates its message
+	messageTS   string // the clicked message, for chat.update
 }
 
 // slashCommand is the payload of a slash command: form fields over HTTP,
@@ -90,8 +92,10 @@ type interaction struct {
 	} `json:"channel"`
 	Container struct {
 		ChannelID string `json:"channel_id"`
+		MessageTS string `json:"message_ts"`
 	} `json:"container"`
 	Actions []action `json:"actions"`
+	View    view     `json:"view"`
 }
 
 // action is one clicked element of a block_actions payload.
@@ -125,9 +129,17 @@ func parseInteraction(raw []byte) (interaction, error) {
 }
 
 // inbounds returns the commands of the clicked buttons: each button's value
-// is the typed command it stands for, run as the clicker where it was
-// clicked. Other interactions carry no command and give none.
+// is its action (bot.Button.Action), run as the clicker where it was
+// clicked; a button that asks for text first gives a form instead (forms),
+// and the submitted form (view_submission) gives its command. Other
+// interactions carry no command and give none.
 func (i interaction) inbounds() []inbound {
+	if i.Type == "view_submission" && i.User.ID != "" {
+		if in, ok := i.View.inbound(i.User.ID); ok {
+			return []inbound{in}
+		}
+		return nil
+	}
 	if i.Type != "block_actions" || i.User.ID == "" {
 		return nil
 	}
@@ -137,14 +149,17 @@ func (i interaction) inbounds() []inbound {
 	}
 	var out []inbound
 	for n, act := range i.Actions {
-		if act.Type != "button" || !strings.HasPrefix(act.Value, "/") {
-			continue
+		b, ok := act.button()
+		if !ok || b.Input != nil {
+			continue // a button that asks for text first opens a form (forms)
 		}
 		in := inbound{
 			user:        i.User.ID,
 			channel:     channel,
-			text:        act.Value,
+			text:        b.Command,
 			responseURL: i.ResponseURL,
+			clicked:     true,
+			messageTS:   i.Container.MessageTS,
 		}
 		if delivery := firstNonEmpty(i.TriggerID, act.ActionTS); delivery != "" {
 			in.id = "slack:act:" + delivery

@@ -37,6 +37,9 @@ type responder struct {
 func (r *responder) Respond(ctx context.Context, reply bot.Reply) error {
 	ctx, cancel := context.WithTimeout(ctx, replyTimeout)
 	defer cancel()
+	if reply.Replace {
+		return r.replace(ctx, reply.Message)
+	}
 	pages, err := r.a.render(ctx, reply.Message)
 	if err != nil {
 		return err

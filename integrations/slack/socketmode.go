@@ -105,7 +105,8 @@ func (a *Adapter) socketRequest(ctx context.Context, client *socketmode.Client, 
 		}
 		a.log.Warn("cannot acknowledge a Socket Mode envelope", "envelope", req.EnvelopeID, "err", err)
 	}
-	ins, err := socketInbound(req.Type, req.Payload)
+	ins, forms, err := socketInbound(req.Type, req.Payload)
+	a.openForms(forms)
 	if err != nil {
 		a.log.Warn("ignored a malformed Socket Mode payload", "envelope", req.EnvelopeID, "type", req.Type, "err", err)
 		return
@@ -117,35 +118,36 @@ func (a *Adapter) socketRequest(ctx context.Context, client *socketmode.Client, 
 	}
 }
 
-// socketInbound reads the commands of a Socket Mode envelope's payload.
-func socketInbound(typ string, payload json.RawMessage) ([]inbound, error) {
+// socketInbound reads the commands of a Socket Mode envelope's payload,
+// and the forms its button clicks ask to open.
+func socketInbound(typ string, payload json.RawMessage) ([]inbound, []form, error) {
 	switch typ {
 	case socketmode.RequestTypeSlashCommands:
 		cmd, err := parseCommandJSON(payload)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		in, err := cmd.inbound()
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
-		return []inbound{in}, nil
+		return []inbound{in}, nil, nil
 	case socketmode.RequestTypeInteractive:
 		i, err := parseInteraction(payload)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
-		return i.inbounds(), nil
+		return i.inbounds(), i.forms(), nil
 	case socketmode.RequestTypeEventsAPI:
 		env, err := parseEvent(payload)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		if in, ok := env.inbound(); ok {
-			return []inbound{in}, nil
+			return []inbound{in}, nil, nil
 		}
 	}
-	return nil, nil
+	return nil, nil, nil
 }
 
 // closing reports whether Shutdown has begun.

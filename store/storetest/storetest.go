@@ -45,6 +45,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 	tests = append(tests, crisisTests()...)
 	tests = append(tests, confidentialTests()...)
 	tests = append(tests, timerTests()...)
+	tests = append(tests, buttonTests()...)
 	tests = append(tests, routeTests()...)
 	tests = append(tests, listeningTests()...)
 	tests = append(tests, experimentTests()...)

@@ -33,7 +33,7 @@ func (s *Server) callback(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	s.record(Call{Kind: "callback", Token: r.PathValue("token"), Type: resp.Type, Message: m})
+	s.record(Call{Kind: "callback", Token: r.PathValue("token"), Type: resp.Type, Message: m, Data: resp.Data})
 	w.WriteHeader(http.StatusNoContent)
 }
 
@@ -116,6 +116,33 @@ func Button(id, channel, user, customID string) []byte {
 	return payload(id, channel, user, discordgo.InteractionMessageComponent, map[string]any{
 		"custom_id": customID, "component_type": discordgo.ButtonComponent,
 	})
+}
+
+// Click is the payload of a click on the button with customID of the
+// message msgID in channel, as Discord sends it: with the clicked message.
+func Click(id, channel, user, msgID, customID string) []byte {
+	return payloadOn(id, channel, user, msgID, discordgo.InteractionMessageComponent, map[string]any{
+		"custom_id": customID, "component_type": discordgo.ButtonComponent,
+	})
+}
+
+// Submit is the payload of a form (modal) with customID, opened from a
+// button of message msgID, submitted with text in its field fieldID.
+func Submit(id, channel, user, msgID, customID, fieldID, text string) []byte {
+	return payloadOn(id, channel, user, msgID, discordgo.InteractionModalSubmit, map[string]any{
+		"custom_id": customID,
+		"components": []any{map[string]any{"type": discordgo.ActionsRowComponent, "components": []any{
+			map[string]any{"type": discordgo.TextInputComponent, "custom_id": fieldID, "value": text},
+		}}},
+	})
+}
+
+func payloadOn(id, channel, user, msgID string, t discordgo.InteractionType, data map[string]any) []byte {
+	var p map[string]any
+	_ = json.Unmarshal(payload(id, channel, user, t, data), &p)
+	p["message"] = map[string]any{"id": msgID, "channel_id": channel}
+	b, _ := json.Marshal(p)
+	return b
 }
 
 // Ping is the payload Discord sends to check an interactions endpoint.

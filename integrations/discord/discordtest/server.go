@@ -37,6 +37,7 @@ type Call struct {
 	Token   string // the interaction token
 	Type    discordgo.InteractionResponseType
 	Message *discordgo.Message // content, embeds, components and flags
+	Data    json.RawMessage    // a callback's data as sent (a modal's title and custom id)
 }
 
 // Server is a local Discord REST API and gateway.
