@@ -21,6 +21,7 @@ type Store interface {
 	Experiments
 	Syncs
 	KPIs
+	Contents
 	bot.TimerStore
 	Ping(ctx context.Context) error
 	Close() error
