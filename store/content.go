@@ -117,8 +117,9 @@ type ContentQuery struct {
 // is append-only: the database refuses UPDATE and DELETE on it.
 type Contents interface {
 	// SubmitContent stores a new item with its stages, the trail entry
-	// that submits it and its first timers, and returns it with its id.
-	SubmitContent(ctx context.Context, item ContentItem, entry ContentEntry, timers ...bot.Timer) (ContentItem, error)
+	// that submits it and the timers arm returns for it once it has its id
+	// (arm may be nil), and returns the item.
+	SubmitContent(ctx context.Context, item ContentItem, entry ContentEntry, arm func(ContentItem) []bot.Timer) (ContentItem, error)
 	ContentItem(ctx context.Context, id int64) (ContentItem, error) // ENotFound
 	ListContent(ctx context.Context, q ContentQuery) ([]ContentItem, error)
 	ContentAnswers(ctx context.Context, id int64) ([]ContentAnswer, error)

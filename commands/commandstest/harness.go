@@ -23,7 +23,6 @@ import (
 	"github.com/interlock-coe/interlock/config"
 	"github.com/interlock-coe/interlock/store"
 	"github.com/interlock-coe/interlock/store/memory"
-	"github.com/interlock-coe/interlock/store/sqlite"
 )
 
 // Start is the harness clock's starting time: a Monday morning.
@@ -70,6 +69,7 @@ type options struct {
 	yaml string
 	dir  string
 	chat func(r *bot.Router) bot.Chat
+	open func(t testing.TB, log *slog.Logger) (store.Store, error)
 }
 
 // WithChat uses the chat that build makes (a platform adapter under test,
@@ -97,9 +97,9 @@ func New(t testing.TB, features []Register, opts ...Option) *Harness {
 	}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	clock := &Clock{now: Start}
-	st, err := sqlite.Open(context.Background(), o.dir, log)
+	st, err := openStore(t, o, log)
 	if err != nil {
-		t.Fatalf("open embedded store: %v", err)
+		t.Fatalf("open store: %v", err)
 	}
 	t.Cleanup(func() { st.Close() })
 	if err := st.SeedRoles(context.Background(), seeds(cfg, clock.Now())); err != nil {

@@ -25,7 +25,7 @@ const (
 
 // SubmitContent stores a new item, its stages, its first trail entry and
 // timers in one transaction.
-func (s *Store) SubmitContent(ctx context.Context, it store.ContentItem, e store.ContentEntry, timers ...bot.Timer) (store.ContentItem, error) {
+func (s *Store) SubmitContent(ctx context.Context, it store.ContentItem, e store.ContentEntry, arm func(store.ContentItem) []bot.Timer) (store.ContentItem, error) {
 	if err := validContent(it); err != nil {
 		return store.ContentItem{}, err
 	}
@@ -55,11 +55,10 @@ func (s *Store) SubmitContent(ctx context.Context, it store.ContentItem, e store
 		if err := appendContentEntries(ctx, q, it.ID, e); err != nil {
 			return err
 		}
-		if err := scheduleTimers(ctx, q, timers...); err != nil {
+		if out, err = loadContent(ctx, q, it.ID, false); err != nil || arm == nil {
 			return err
 		}
-		out, err = loadContent(ctx, q, it.ID, false)
-		return err
+		return scheduleTimers(ctx, q, arm(out)...)
 	})
 	if err != nil {
 		return store.ContentItem{}, fmt.Errorf("submit content %q: %w", it.Title, err)

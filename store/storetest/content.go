@@ -21,6 +21,7 @@ func contentTests() []test {
 }
 
 func submitContent(t *testing.T, s store.Store, title, by string, timers ...bot.Timer) store.ContentItem {
+	arm := func(store.ContentItem) []bot.Timer { return timers }
 	t.Helper()
 	it := store.ContentItem{
 		Title: title, Link: "https://example.com/" + title, Brand: "acme", Sensitivity: "high",
@@ -30,7 +31,7 @@ func submitContent(t *testing.T, s store.Store, title, by string, timers ...bot.
 			{Name: "legal", Roles: []string{"legal", "exec"}, Quorum: 2, Target: 8 * time.Hour, Status: store.StageWaiting},
 		},
 	}
-	got, err := s.SubmitContent(t.Context(), it, store.ContentEntry{At: base(), Actor: by, Action: "submitted", Version: 1}, timers...)
+	got, err := s.SubmitContent(t.Context(), it, store.ContentEntry{At: base(), Actor: by, Action: "submitted", Version: 1}, arm)
 	if err != nil {
 		t.Fatalf("SubmitContent: %v", err)
 	}
@@ -59,7 +60,7 @@ func testContentSubmitAndLoad(t *testing.T, s store.Store) {
 		t.Errorf("missing item: %v, want not found", err)
 	}
 	bad := store.ContentItem{Title: "x", SubmittedBy: "p", SubmittedAt: base(), Status: store.ContentInReview}
-	if _, err := s.SubmitContent(t.Context(), bad, store.ContentEntry{At: base(), Action: "submitted"}); err == nil {
+	if _, err := s.SubmitContent(t.Context(), bad, store.ContentEntry{At: base(), Action: "submitted"}, nil); err == nil {
 		t.Error("an item without a link or stages was stored")
 	}
 }
