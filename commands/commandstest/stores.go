@@ -21,6 +21,16 @@ func WithPostgres() Option {
 	}
 }
 
+// WithDatabase runs the harness on the PostgreSQL database at url, which
+// another harness may share: a second replica of the same deployment.
+func WithDatabase(url string) Option {
+	return func(o *options) {
+		o.open = func(_ testing.TB, log *slog.Logger) (store.Store, error) {
+			return postgres.Open(context.Background(), url, log)
+		}
+	}
+}
+
 // Stores are the harness options of each backend, for a conversation run on
 // both: "sqlite" (the default) and "postgres".
 func Stores() map[string][]Option {

@@ -103,6 +103,12 @@ func (h *handlers) pick(u *store.ContentUpdate, a *answering) (int, error) {
 	if refusal != nil {
 		return -1, refusal
 	}
+	for _, ans := range u.Answers {
+		// A second click after the stage passed: say so rather than "only holders".
+		if strings.EqualFold(ans.Person, a.person) && ans.Version == u.Item.Version && u.Item.Stages[ans.Position].Status != store.StagePending {
+			return -1, bot.Errorf(bot.EConflict, "you already answered stage %s of content %s", u.Item.Stages[ans.Position].Name, bot.FormatID(u.Item.ID))
+		}
+	}
 	return -1, bot.Errorf(bot.EForbidden, "only holders of %s may answer content %s now (stage %s)",
 		strings.Join(roles, " or "), bot.FormatID(u.Item.ID), stageNames(pending(u.Item)))
 }
