@@ -110,7 +110,10 @@ type ContentQuery struct {
 	Brand       string
 	DecidedFrom time.Time // decided in [DecidedFrom, DecidedTo)
 	DecidedTo   time.Time
-	Limit       int // newest first; 0 = 50
+	// Submitted in [SubmittedFrom, SubmittedTo).
+	SubmittedFrom time.Time
+	SubmittedTo   time.Time
+	Limit         int // newest first; 0 = 50, at most 10000
 }
 
 // Contents keeps content items, their stages, answers and trail. The trail

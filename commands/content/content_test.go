@@ -9,6 +9,7 @@ import (
 	"github.com/interlock-coe/interlock/commands/commandstest"
 	"github.com/interlock-coe/interlock/commands/content"
 	"github.com/interlock-coe/interlock/commands/decision"
+	"github.com/interlock-coe/interlock/commands/kpi"
 	"github.com/interlock-coe/interlock/commands/role"
 	"github.com/interlock-coe/interlock/store"
 )
@@ -212,4 +213,29 @@ func TestBadInputStoresNothing(t *testing.T) {
 	if n := len(h.Chat.Events("dm")); n != 0 {
 		t.Errorf("bad input sent %d messages", n)
 	}
+}
+
+func TestContentKPIs(t *testing.T) {
+	h := commandstest.New(t, []commandstest.Register{role.Register, content.Register, kpi.Register})
+	for _, line := range []string{"/role assign comms @sam", "/role assign legal @dana", "/role assign exec @jordan"} {
+		h.Say(line)
+	}
+	// Two high items approved in 1h and 3h, every stage on time.
+	h.Say("@priya /content submit A --link https://cms.example.com/a --sensitivity high")
+	h.Say("@priya /content submit B --link https://cms.example.com/b --sensitivity high")
+	h.Advance(30 * time.Minute)
+	h.Say("@sam /content approve 1")
+	h.Say("@sam /content approve 2")
+	h.Advance(30 * time.Minute)
+	h.Say("@dana /content approve 1") // 1h
+	h.Advance(2 * time.Hour)
+	h.Say("@dana /content approve 2") // 3h
+	// A medium item whose comms stage misses its 8h target.
+	h.Say("@priya /content submit C --link https://cms.example.com/c")
+	h.Advance(9 * time.Hour)
+	h.Say("@sam /content approve 3") // 9h
+
+	h.Say("/kpi content-cycle-median-high --period 7d").Contains(t, "Median approval time, high sensitivity", "120")
+	h.Say("/kpi content-cycle-p90 --period 7d").Contains(t, "468 min")
+	h.Say("/kpi content-stages-on-time --period 7d").Contains(t, "80")
 }

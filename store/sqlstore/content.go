@@ -20,7 +20,7 @@ const contentColumns = `id, title, link, brand, channel, sensitivity, submitted_
 // Limits of ListContent.
 const (
 	defaultContentLimit = 50
-	maxContentLimit     = 1000
+	maxContentLimit     = 10000
 )
 
 // SubmitContent stores a new item, its stages, its first trail entry and
@@ -115,6 +115,12 @@ func (s *Store) ListContent(ctx context.Context, f store.ContentQuery) ([]store.
 	}
 	if !f.DecidedTo.IsZero() {
 		w.add("decided_at < ?", f.DecidedTo)
+	}
+	if !f.SubmittedFrom.IsZero() {
+		w.add("submitted_at >= ?", f.SubmittedFrom)
+	}
+	if !f.SubmittedTo.IsZero() {
+		w.add("submitted_at < ?", f.SubmittedTo)
 	}
 	limit := f.Limit
 	if limit <= 0 {

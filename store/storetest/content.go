@@ -168,6 +168,8 @@ func testContentList(t *testing.T, s store.Store) {
 		{store.ContentQuery{SubmittedBy: "priya"}, fmt.Sprintf("%d(2) ", a.ID)},
 		{store.ContentQuery{DecidedFrom: at, DecidedTo: at.Add(time.Second)}, fmt.Sprintf("%d(2) ", a.ID)},
 		{store.ContentQuery{DecidedFrom: at.Add(time.Second)}, ""},
+		{store.ContentQuery{SubmittedFrom: base(), SubmittedTo: base().Add(time.Second)}, all},
+		{store.ContentQuery{SubmittedTo: base()}, ""},
 		{store.ContentQuery{Limit: 1}, fmt.Sprintf("%d(2) ", b.ID)},
 	} {
 		if got := ids(tt.q); got != tt.want {
