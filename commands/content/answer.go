@@ -35,10 +35,7 @@ func (h *handlers) answer(ctx context.Context, c *bot.Context, verdict string) e
 	a := &answering{person: c.User, verdict: verdict, comment: strings.TrimSpace(c.Args.Text(1)), held: held, now: h.Clock.Now()}
 	u, err := h.Store.UpdateContent(ctx, it.ID, func(u *store.ContentUpdate) error { return h.apply(u, a) })
 	if err != nil {
-		if bot.IsCode(err, bot.EConflict) && strings.Contains(err.Error(), "already answered") {
-			return bot.Errorf(bot.EConflict, "you already answered %s", a.after.Subject)
-		}
-		return err
+		return err // coded refusals are shown as they are
 	}
 	it = u.Item
 	switch verdict {
