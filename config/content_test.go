@@ -45,8 +45,20 @@ func TestContentValidation(t *testing.T) {
 			}
 		})
 	}
+	skip := replaceOnce(t, base, "        target_factor: 0.5\n      never_skip: [legal]", "        target_factor: 0.5\n        skip: [comms]\n      never_skip: [legal]")
+	cfg, err := Parse([]byte(skip), "c.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	high, _ := cfg.ContentLevel("high")
+	if fast := high.Chain(true); len(fast) != 1 || fast[0].Name != "legal" || fast[0].Target != 4*time.Hour {
+		t.Errorf("fast-tracked high chain skipping comms = %+v", fast)
+	}
+	if len(high.Chain(false)) != 2 {
+		t.Error("skip applied without fast-track")
+	}
 	off := replaceOnce(t, base, "segregation_of_duties: true", "segregation_of_duties: false")
-	cfg, err := Parse([]byte(off), "c.yaml")
+	cfg, err = Parse([]byte(off), "c.yaml")
 	if err != nil || cfg.Approvals.SegregationOfDuties {
 		t.Errorf("segregation switch off: %v, %v", err, cfg.Approvals.SegregationOfDuties)
 	}

@@ -131,6 +131,8 @@ func TestEachSensitivityAndSegregation(t *testing.T) {
 	h.Say("@lee /content approve 2 fine").Contains(t, "Content #2 is approved")
 
 	h.Say("@priya /content submit Terms update --link https://cms.example.com/3 --sensitivity regulated").Contains(t, "3 stages", "Stage comms asks")
+	h.Say("@sam /content withdraw 3").Fails(t, bot.EForbidden, "only @priya")
+	h.Say("@priya /content list --mine").Contains(t, "#3 Terms update [regulated] by @priya — in-review, waiting on comms (4h00m left)", "#1 Weekly tips [low] by @priya — approved")
 	h.Say("@priya /content withdraw 3").Contains(t, "withdrawn")
 	h.Say("@sam /content approve 3").Fails(t, bot.EConflict, "already withdrawn")
 
