@@ -241,3 +241,23 @@ func TestContentKPIs(t *testing.T) {
 	h.Say("/kpi content-cycle-p90 --period 7d").Contains(t, "468 min")
 	h.Say("/kpi content-stages-on-time --period 7d").Contains(t, "80")
 }
+
+func TestHelpExamplesWork(t *testing.T) {
+	h := newHarness(t)
+	n := 0
+	for _, cmd := range h.Router.Commands() {
+		if cmd.Group != "content" {
+			continue
+		}
+		for _, ex := range cmd.Examples {
+			n++
+			if r := h.Say("@priya " + ex); r.Err != nil {
+				t.Errorf("%s: %v", ex, r.Err)
+			}
+		}
+	}
+	if n == 0 {
+		t.Fatal("no examples")
+	}
+	h.Say("/content show 2").Contains(t, "Fast-tracked: safety issue, must go out today")
+}
