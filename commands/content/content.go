@@ -68,7 +68,7 @@ func Register(r *bot.Router, d commands.Deps) {
 			Summary: "Withdraw an item you submitted", MinWords: 1, Handler: h.withdraw,
 		},
 		bot.Command{
-			Group: "content", Name: "list", Args: "[--mine|--waiting-on-me|--stage S|--late]",
+			Group: "content", Name: "list", Args: "[--mine|--waiting-on-me|--late] [--stage S]",
 			Summary:  "List items in review",
 			Examples: []string{"/content list --waiting-on-me", "/content list --stage legal"},
 			Options:  []string{"stage"}, Switches: []string{"mine", "waiting-on-me", "late"}, Handler: h.list,
