@@ -20,6 +20,8 @@ const (
 	DefaultQuietPeriod    = 6 * time.Hour
 	DefaultClassifierMin  = 5
 	DefaultClassifierConf = 0.6
+	DefaultSensitivity    = "medium"
+	DefaultPublishWarning = 2 * time.Hour
 )
 
 // defaultChannels are the channels used when the configuration names none.
@@ -80,6 +82,23 @@ func (c *Config) applyDefaults(root *yaml.Node) {
 	ifAbsent(root, s.with("agenda_lead"), &c.Syncs.AgendaLead, defaultSyncs.AgendaLead)
 	ifAbsent(root, path{"tests", "pick_day"}, &c.Tests.PickDay, defaultTests.PickDay)
 	ifAbsent(root, path{"tests", "pick_time"}, &c.Tests.PickTime, defaultTests.PickTime)
+	ifAbsent(root, path{"approvals", "segregation_of_duties"}, &c.Approvals.SegregationOfDuties, true)
+	c.contentDefaults(root)
+}
+
+// contentDefaults fills in the content chains' defaults.
+func (c *Config) contentDefaults(root *yaml.Node) {
+	ifAbsent(root, path{"content", "default_sensitivity"}, &c.Content.DefaultSensitivity, DefaultSensitivity)
+	ifAbsent(root, path{"content", "publish_warning"}, &c.Content.PublishWarning, DefaultPublishWarning)
+	for level, s := range c.Content.Sensitivity {
+		s.Level = level
+		p := path{"content", "sensitivity", level}
+		ifAbsent(root, p.with("fast_track", "target_factor"), &s.FastTrack.TargetFactor, 1)
+		for i := range s.Stages {
+			ifAbsent(root, p.with("stages", i, "quorum"), &s.Stages[i].Quorum, 1)
+		}
+		c.Content.Sensitivity[level] = s
+	}
 }
 
 // defaultNames gives unnamed people, brands, departments, severities and

@@ -19,6 +19,8 @@ type Config struct {
 	KPIs        []KPI               `yaml:"kpis"`
 	Syncs       Syncs               `yaml:"syncs"`
 	Tests       Tests               `yaml:"tests"`
+	Approvals   Approvals           `yaml:"approvals"`
+	Content     Content             `yaml:"content"`
 	Permissions map[string][]string `yaml:"permissions"` // permission key -> roles allowed
 	Env         Env                 `yaml:"-"`
 	Source      string              `yaml:"-"` // file path, or "embedded example"
@@ -171,6 +173,46 @@ type Syncs struct {
 type Tests struct {
 	PickDay  int    `yaml:"pick_day"`  // day of month for the monthly pick
 	PickTime string `yaml:"pick_time"` // "10:00"
+}
+
+// Approvals holds the rules every approval shares (crisis proposals and
+// content stages).
+type Approvals struct {
+	// SegregationOfDuties refuses an approval by whoever submitted the item
+	// (default true).
+	SegregationOfDuties bool `yaml:"segregation_of_duties"`
+}
+
+// Content holds the content-approval chains (/content).
+type Content struct {
+	DefaultSensitivity string                 `yaml:"default_sensitivity"` // default "medium"
+	PublishWarning     time.Duration          `yaml:"publish_warning"`     // warn this long before --publish-at; default 2h
+	Sensitivity        map[string]Sensitivity `yaml:"sensitivity"`         // level -> chain
+}
+
+// Sensitivity is one level's approval chain.
+type Sensitivity struct {
+	Level     string         `yaml:"-"` // the map key
+	Stages    []ContentStage `yaml:"stages"`
+	FastTrack FastTrack      `yaml:"fast_track"`
+	NeverSkip []string       `yaml:"never_skip"` // stage names fast-track can never skip
+}
+
+// ContentStage is one step of a chain: who approves, how many roles, how fast.
+type ContentStage struct {
+	Name      string        `yaml:"name"`
+	Approvers []string      `yaml:"approvers"` // roles
+	Quorum    int           `yaml:"quorum"`    // distinct roles; default 1
+	Target    time.Duration `yaml:"target"`    // turnaround: reminder at 50%, escalation at 100%
+	// FastTarget is the target when fast-tracked; 0 = Target × FastTrack.TargetFactor.
+	FastTarget time.Duration `yaml:"fast_track_target"`
+}
+
+// FastTrack says what --fast-track changes in a chain.
+type FastTrack struct {
+	Parallel     bool     `yaml:"parallel"`      // every stage asks at once
+	TargetFactor float64  `yaml:"target_factor"` // shorter targets, 0 < f ≤ 1; default 1
+	Skip         []string `yaml:"skip"`          // stages left out (never a never_skip stage)
 }
 
 // Env is what comes from the environment (DESIGN.md §7).

@@ -48,6 +48,7 @@ func (c *Config) validate(file string, root *yaml.Node) []*Error {
 	k.listening()
 	k.kpis()
 	k.schedules()
+	k.content()
 	k.permissions()
 	return k.errs
 }

@@ -34,6 +34,7 @@ type Store interface {
 	Experiments
 	Syncs
 	KPIs
+	Contents
 	bot.TimerStore
 	bot.ButtonStore
 	Ping(ctx context.Context) error

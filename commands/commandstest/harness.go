@@ -23,10 +23,6 @@ import (
 	"github.com/interlock-coe/interlock/config"
 	"github.com/interlock-coe/interlock/store"
 	"github.com/interlock-coe/interlock/store/memory"
-	"github.com/interlock-coe/interlock/store/postgres"
-	"github.com/interlock-coe/interlock/store/sqlite"
-	"github.com/interlock-coe/interlock/store/sqlstore"
-	"github.com/interlock-coe/interlock/store/storetest"
 )
 
 // Start is the harness clock's starting time: a Monday morning.
@@ -70,23 +66,11 @@ type Register func(r *bot.Router, d commands.Deps)
 type Option func(*options)
 
 type options struct {
-	yaml     string
-	dir      string
-	chat     func(r *bot.Router) bot.Chat
-	postgres bool
-	store    store.Store
-}
-
-// OnPostgres runs the harness on a fresh PostgreSQL database of its own
-// (see storetest.PostgresURL) instead of the embedded store.
-func OnPostgres() Option { return func(o *options) { o.postgres = true } }
-
-// EachStore runs f as two subtests: on the embedded store and on
-// PostgreSQL, with the option that selects each for New.
-func EachStore(t *testing.T, f func(t *testing.T, store Option)) {
-	t.Helper()
-	t.Run("sqlite", func(t *testing.T) { f(t, func(*options) {}) })
-	t.Run("postgres", func(t *testing.T) { f(t, OnPostgres()) })
+	yaml  string
+	dir   string
+	chat  func(r *bot.Router) bot.Chat
+	open  func(t testing.TB, log *slog.Logger) (store.Store, error)
+	store store.Store // WithStore: the caller's, closed by the caller
 }
 
 // WithStore runs the features over st (a PostgreSQL store, say) instead of
@@ -149,13 +133,6 @@ func New(t testing.TB, features []Register, opts ...Option) *Harness {
 		f(router, h.Deps)
 	}
 	return h
-}
-
-func openStore(t testing.TB, o options, log *slog.Logger) (*sqlstore.Store, error) {
-	if o.postgres {
-		return postgres.Open(context.Background(), storetest.PostgresURL(t), log)
-	}
-	return sqlite.Open(context.Background(), o.dir, log)
 }
 
 func loadConfig(t testing.TB, yaml string) *config.Config {

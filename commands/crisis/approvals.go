@@ -4,10 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"slices"
-	"strings"
 
 	"github.com/interlock-coe/interlock/bot"
+	"github.com/interlock-coe/interlock/commands/approval"
 	"github.com/interlock-coe/interlock/store"
 )
 
@@ -61,26 +60,15 @@ func (h *handlers) approvalRequest(cr store.Crisis, p store.Proposal) bot.Messag
 
 // approverPeople lists everyone who acts for one of roles on brand.
 func (h *handlers) approverPeople(ctx context.Context, roles []string, brand string) ([]string, error) {
-	var out []string
-	for _, role := range roles {
-		people, _, err := h.Roster().Holders(ctx, role, brand)
-		if err != nil {
-			return nil, err
-		}
-		for _, p := range people {
-			if !slices.Contains(out, p) {
-				out = append(out, p)
-			}
-		}
-	}
-	return out, nil
+	return approval.Approvers(ctx, h.Roster(), roles, brand)
 }
 
-// ballot loads what a vote needs and checks that the voter may vote.
+// ballot loads what a vote needs and checks, with the approval engine, that
+// the voter may vote.
 type ballot struct {
 	crisis   store.Crisis
 	proposal store.Proposal
-	votes    []store.Vote
+	rules    approval.Ballot
 	role     string // the approver role this vote counts for
 }
 
@@ -102,59 +90,23 @@ func (h *handlers) ballot(ctx context.Context, c *bot.Context) (ballot, error) {
 	if b.proposal.Status != store.ProposalPending {
 		return b, bot.Errorf(bot.EConflict, "proposal %s is already %s", bot.FormatID(id), b.proposal.Status)
 	}
-	if b.votes, err = h.crises.Votes(ctx, id); err != nil {
+	votes, err := h.crises.Votes(ctx, id)
+	if err != nil {
 		return b, fmt.Errorf("load votes on %d: %w", id, err)
 	}
-	for _, v := range b.votes {
-		if strings.EqualFold(v.Person, c.User) {
-			return b, bot.Errorf(bot.EConflict, "you already answered proposal %s", bot.FormatID(id))
-		}
+	b.rules = approval.Ballot{
+		Subject: "proposal " + bot.FormatID(id), Roles: b.proposal.ApproverRoles, Quorum: b.proposal.Quorum,
+		Brand: b.crisis.Brand, Submitter: b.proposal.ProposedBy, Segregate: h.Config.Approvals.SegregationOfDuties,
 	}
-	held, err := h.approverRolesOf(ctx, c.User, b.proposal.ApproverRoles, b.crisis.Brand)
+	for _, v := range votes {
+		b.rules.Answers = append(b.rules.Answers, approval.Answer{Person: v.Person, Role: v.Role, Approve: v.Approve})
+	}
+	held, err := approval.HeldRoles(ctx, h.crises, c.User, b.proposal.ApproverRoles, b.crisis.Brand)
 	if err != nil {
 		return b, err
 	}
-	if len(held) == 0 {
-		return b, bot.Errorf(bot.EForbidden, "only holders of %s may answer proposal %s", strings.Join(b.proposal.ApproverRoles, " or "), bot.FormatID(id))
-	}
-	b.role = held[0]
-	covered := coveredRoles(b.votes)
-	for _, r := range held {
-		if !covered[r] {
-			b.role = r
-			break
-		}
-	}
-	return b, nil
-}
-
-// approverRolesOf returns which of roles person holds for brand (or for all
-// brands), as holder or backup.
-func (h *handlers) approverRolesOf(ctx context.Context, person string, roles []string, brand string) ([]string, error) {
-	var held []string
-	for _, role := range roles {
-		as, err := h.crises.RoleAssignments(ctx, role)
-		if err != nil {
-			return nil, fmt.Errorf("holders of %s: %w", role, err)
-		}
-		for _, a := range as {
-			if strings.EqualFold(a.Person, person) && (a.Brand == "" || brand == "" || a.Brand == brand) {
-				held = append(held, role)
-				break
-			}
-		}
-	}
-	return held, nil
-}
-
-func coveredRoles(votes []store.Vote) map[string]bool {
-	covered := map[string]bool{}
-	for _, v := range votes {
-		if v.Approve {
-			covered[v.Role] = true
-		}
-	}
-	return covered
+	b.role, err = b.rules.Check(c.User, held)
+	return b, err
 }
 
 func (h *handlers) approve(ctx context.Context, c *bot.Context) error {
@@ -167,10 +119,10 @@ func (h *handlers) approve(ctx context.Context, c *bot.Context) error {
 		return err
 	}
 	h.showAnswer(c, b, fmt.Sprintf("✅ Approved by @%s as %s", c.User, b.role))
-	covered := coveredRoles(append(b.votes, store.Vote{Role: b.role, Approve: true}))
-	if len(covered) < b.proposal.Quorum {
+	after := b.rules.With(approval.Answer{Person: c.User, Role: b.role, Approve: true})
+	if !after.Met() {
 		return h.announce(ctx, c, b.crisis, bot.Message{Text: fmt.Sprintf("👍 @%s approved proposal %s as %s (%d of %d).",
-			c.User, bot.FormatID(b.proposal.ID), b.role, len(covered), b.proposal.Quorum)})
+			c.User, bot.FormatID(b.proposal.ID), b.role, after.Approvals(), b.proposal.Quorum)})
 	}
 	changed, err := h.crises.SetProposalStatus(ctx, b.proposal.ID, store.ProposalApproved, now)
 	if err != nil || !changed {

@@ -25,6 +25,7 @@ const (
 	SourceData    = "data"    // POST /hooks/metrics and CSV imports
 	SourceRouting = "routing" // routed issues
 	SourceCrises  = "crises"  // crisis rooms
+	SourceContent = "content" // content approvals
 )
 
 // Value is a KPI's value for one period; OK is false when the period has

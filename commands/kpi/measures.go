@@ -67,7 +67,7 @@ func (s *Service) computedTotals(ctx context.Context, k config.KPI, q Query, spa
 	if err != nil {
 		return nil, note, err
 	}
-	num, den, err := measureNames(k)
+	num, den, err := s.measureNames(k)
 	if err != nil {
 		return nil, note, err
 	}
@@ -103,10 +103,13 @@ func add(t *Totals, k config.KPI, m map[string]float64, num, den string) {
 }
 
 // measureNames returns the measures k reads, checked against its source.
-func measureNames(k config.KPI) (num, den string, err error) {
+func (s *Service) measureNames(k config.KPI) (num, den string, err error) {
 	known := routingMeasures
-	if k.Source == SourceCrises {
+	switch k.Source {
+	case SourceCrises:
 		known = crisisMeasures
+	case SourceContent:
+		known = s.contentMeasures()
 	}
 	num, den = k.Numerator, k.Denominator
 	if num == "" {
@@ -127,6 +130,10 @@ func defaultMeasure(k config.KPI) string {
 		return "assemble_minutes"
 	case k.Source == SourceCrises:
 		return "opened"
+	case k.Source == SourceContent && needsSamples(k):
+		return "cycle_minutes"
+	case k.Source == SourceContent:
+		return "approved"
 	case needsSamples(k):
 		return "response_minutes"
 	}
@@ -135,8 +142,11 @@ func defaultMeasure(k config.KPI) string {
 
 // items loads the routed issues or crises of span, filtered by the query.
 func (s *Service) items(ctx context.Context, k config.KPI, q Query, span Span) ([]item, string, error) {
-	if k.Source == SourceCrises {
+	switch k.Source {
+	case SourceCrises:
 		return s.crisisItems(ctx, q, span)
+	case SourceContent:
+		return s.contentItems(ctx, q, span)
 	}
 	if s.issues == nil {
 		return nil, "no routed issues are available", nil

@@ -291,6 +291,8 @@ func sourceLabel(source string) string {
 		return "routed issues"
 	case SourceCrises:
 		return "crisis rooms"
+	case SourceContent:
+		return "content approvals"
 	}
 	return "data points"
 }

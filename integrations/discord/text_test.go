@@ -31,6 +31,7 @@ func TestTypedText(t *testing.T) {
 		bot.Command{Group: "role", Name: "assign", Args: "<role> @user [--brand B] [--backup]", Options: []string{"brand"}, Switches: []string{"backup"}, Handler: noop},
 		bot.Command{Group: "test", Name: "result", Args: "<id> a=<successes>/<trials> b=<successes>/<trials> [--notes N]", Options: []string{"notes"}, Handler: noop},
 		bot.Command{Group: "decision", Args: "<text…> [--context C]", Options: []string{"context"}, Handler: noop},
+		bot.Command{Group: "content", Name: "submit", Args: "<title…> --link URL [--brand B] [--fast-track <reason…>]", Options: []string{"link", "brand", "fast-track"}, Handler: noop},
 	)
 	tests := []struct {
 		top  string
@@ -52,6 +53,8 @@ func TestTypedText(t *testing.T) {
 			"/test result 12 a=3/10 b=5/10"},
 		{"decision", "", []*discordgo.ApplicationCommandInteractionDataOption{opt("text", "ship it, says <@"+leeID+">"), opt("context", "<@!"+samID+"> asked")},
 			`/decision ship it, says @lee --context "@sam asked"`},
+		{"content", "submit", []*discordgo.ApplicationCommandInteractionDataOption{opt("title", "Recall notice"), opt("fast-track", "safety issue"), opt("link", "https://cms.example.com/7")},
+			`/content submit Recall notice --link https://cms.example.com/7 --fast-track "safety issue"`},
 		{"interlock", "run", []*discordgo.ApplicationCommandInteractionDataOption{opt("command", " crisis list --all")},
 			"/crisis list --all"},
 	}

@@ -35,10 +35,22 @@ type param struct {
 // not a fixed choice. The forms understood are listed in README.md.
 func parseUsage(usage string, placeholders map[string]bool) []param {
 	var out []param
-	for _, el := range usageElements(usage) {
+	els := usageElements(usage)
+	for i := 0; i < len(els); i++ {
+		el := els[i]
+		// "--link URL" outside brackets: a required option with its value.
+		if strings.HasPrefix(el, "--") && !strings.Contains(el, " ") && i+1 < len(els) && isValueWord(els[i+1]) {
+			el += " " + els[i+1]
+			i++
+		}
 		out = append(out, parseElement(el, placeholders)...)
 	}
 	return out
+}
+
+// isValueWord tells a flag's value placeholder written in capitals (URL, B).
+func isValueWord(el string) bool {
+	return el != "" && strings.IndexFunc(el, func(r rune) bool { return !unicode.IsUpper(r) }) < 0
 }
 
 // usageElements splits a usage string at spaces outside [...] and <...>.
@@ -78,7 +90,11 @@ func parseElement(el string, placeholders map[string]bool) []param {
 		return ps
 	}
 	if strings.HasPrefix(el, "--") {
-		return parseFlag(el)
+		ps := parseFlag(el)
+		for i := range ps {
+			ps[i].required = ps[i].kind != kindBoolean
+		}
+		return ps
 	}
 	p := parsePositional(el, placeholders)
 	p.required = true

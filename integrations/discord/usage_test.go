@@ -55,6 +55,7 @@ func TestParseUsage(t *testing.T) {
 		{"<department> [--week first|second|third|fourth|last] [--weekday tue] [--time 15:00] [--tz Area/City] [--duration 30m]",
 			"department:string! | week:string{first,second,third,fourth,last} --week | weekday:string --weekday | time:string --time | tz:string --tz | duration:string --duration"},
 		{"<yes|no>", "choice:string!{yes,no}"},
+		{"<title…> --link URL [--brand B] [--fast-track <reason…>]", "title:string!… | link:string! --link | brand:string --brand | fast-track:string --fast-track"},
 		{"[@person]", "person:user"},
 	}
 	for _, tt := range tests {

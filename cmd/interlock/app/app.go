@@ -13,6 +13,7 @@ import (
 	"github.com/interlock-coe/interlock/bot"
 	"github.com/interlock-coe/interlock/commands"
 	"github.com/interlock-coe/interlock/commands/alerts"
+	"github.com/interlock-coe/interlock/commands/content"
 	"github.com/interlock-coe/interlock/commands/crisis"
 	"github.com/interlock-coe/interlock/commands/decision"
 	"github.com/interlock-coe/interlock/commands/experiment"
@@ -124,6 +125,7 @@ func (a *App) Register(chat bot.Chat, people bot.Directory) Features {
 	f := Features{Deps: d, KPI: kpi.New(d)}
 	role.Register(a.Router, d)
 	decision.Register(a.Router, d)
+	content.Register(a.Router, d)
 	// Crisis before alerts: a sev1 spike opens its room through the router.
 	crisis.Register(a.Router, d, a.Store)
 	f.Alerts = alerts.Register(a.Router, d)
