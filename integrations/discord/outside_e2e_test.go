@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/interlock-coe/interlock/bot"
+	"github.com/interlock-coe/interlock/bot/bottest"
 	"github.com/interlock-coe/interlock/commands"
 	"github.com/interlock-coe/interlock/commands/commandstest"
 	"github.com/interlock-coe/interlock/commands/role"
@@ -35,6 +36,7 @@ func TestInboxTextNeverSpeaksForStaff(t *testing.T) {
 			BotToken: "test-token", AppID: discordtest.AppID, PublicKey: discordtest.NewSigner().PublicKeyHex(),
 			GuildID: discordtest.GuildID, APIURL: srv.URL, Directory: cfg, Dispatcher: r,
 			Logger: slog.New(slog.DiscardHandler), Clock: fixedClock{now: commandstest.Start}, DeferAfter: time.Hour,
+			Buttons: bottest.NewButtons(),
 		})
 		if err != nil {
 			t.Fatal(err)
