@@ -199,18 +199,20 @@ func (r *Router) Commands() []*Command {
 }
 
 // Resolve finds the command that text names and parses its arguments.
+// The text is normalised first (see NormalizeText).
 func (r *Router) Resolve(text string) (*Command, Args, error) {
-	tokens := Tokenize(strings.TrimSpace(text))
+	text = NormalizeText(text)
+	tokens := tokenize(text)
 	if len(tokens) == 0 {
 		return nil, Args{}, Errorf(EInvalid, "empty command; try /interlock help")
 	}
-	name := strings.ToLower(strings.TrimPrefix(tokens[0], "/"))
+	name := strings.ToLower(strings.TrimPrefix(tokens[0].value, "/"))
 	tokens = tokens[1:]
 	// "/interlock crisis open …" works too, for workspaces that install a
 	// single slash command.
 	if name == "interlock" && len(tokens) > 0 {
-		if _, ok := r.groups[strings.ToLower(tokens[0])]; ok && strings.ToLower(tokens[0]) != "interlock" {
-			name, tokens = strings.ToLower(tokens[0]), tokens[1:]
+		if sub := strings.ToLower(tokens[0].value); sub != "interlock" && r.groups[sub] != nil {
+			name, tokens = sub, tokens[1:]
 		}
 	}
 	g, ok := r.groups[name]
@@ -219,7 +221,7 @@ func (r *Router) Resolve(text string) (*Command, Args, error) {
 	}
 	cmd := g.bare
 	if len(tokens) > 0 {
-		if sub, ok := g.subs[strings.ToLower(tokens[0])]; ok {
+		if sub, ok := g.subs[strings.ToLower(tokens[0].value)]; ok {
 			cmd, tokens = sub, tokens[1:]
 		}
 	}
@@ -227,9 +229,9 @@ func (r *Router) Resolve(text string) (*Command, Args, error) {
 		if len(tokens) == 0 {
 			return nil, Args{}, Errorf(EInvalid, "/%s needs a subcommand: %s", name, strings.Join(g.order, ", "))
 		}
-		return nil, Args{}, Errorf(EInvalid, "unknown subcommand %q for /%s; it has: %s", tokens[0], name, strings.Join(g.order, ", "))
+		return nil, Args{}, Errorf(EInvalid, "unknown subcommand %q for /%s; it has: %s", tokens[0].value, name, strings.Join(g.order, ", "))
 	}
-	args, err := parseArgs(tokens, cmd.Options, cmd.Switches)
+	args, err := parseArgs(text, tokens, cmd.Options, cmd.Switches)
 	if err != nil {
 		return cmd, args, err
 	}
@@ -256,6 +258,8 @@ func (r *Router) Handle(ctx context.Context, req Request, resp Responder) error 
 			return nil
 		}
 	}
+	// Handlers see the same normalised text the arguments were read from.
+	req.Text = NormalizeText(req.Text)
 	cmd, args, err := r.Resolve(req.Text)
 	if err == nil {
 		err = r.chain(cmd)(ctx, NewContext(ctx, req, cmd, args, resp))

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"regexp"
 	"slices"
 	"strings"
 	"sync"
@@ -245,11 +244,10 @@ func (h *handlers) createRoom(ctx context.Context, cr *store.Crisis) error {
 	return nil
 }
 
-var nonSlug = regexp.MustCompile(`[^a-z0-9]+`)
-
-// roomName is crisis-<yyyymmdd>-<slug>, the date in the org's time zone.
+// roomName is crisis-<yyyymmdd>-<slug>, the date in the org's time zone;
+// the slug transliterates the title ("Störung" → "stoerung").
 func (h *handlers) roomName(cr store.Crisis) string {
-	slug := strings.Trim(nonSlug.ReplaceAllString(strings.ToLower(cr.Title), "-"), "-")
+	slug := bot.Slug(cr.Title)
 	if len(slug) > 50 {
 		slug = strings.TrimRight(slug[:50], "-")
 	}
