@@ -31,7 +31,11 @@ type Command struct {
 	// Permission names an entry of the configuration's permissions; empty
 	// means anyone in the workspace may run it.
 	Permission string
-	Handler    Handler
+	// Checks names the permissions the handler checks itself with
+	// Access.Check (those that depend on facts, like room membership), so
+	// that the configuration may name them too.
+	Checks  []string
+	Handler Handler
 }
 
 // Path is the command's name as typed without the slash: "crisis open".
@@ -195,6 +199,25 @@ func (r *Router) Commands() []*Command {
 			out = append(out, g.subs[s])
 		}
 	}
+	return out
+}
+
+// Permissions lists, sorted, every permission name the commands use: the
+// names a configuration's permissions may set.
+func (r *Router) Permissions() []string {
+	seen := map[string]bool{}
+	for _, c := range r.Commands() {
+		for _, p := range append([]string{c.Permission}, c.Checks...) {
+			if p != "" {
+				seen[p] = true
+			}
+		}
+	}
+	out := make([]string, 0, len(seen))
+	for p := range seen {
+		out = append(out, p)
+	}
+	sort.Strings(out)
 	return out
 }
 
