@@ -70,7 +70,13 @@ var Texts = []string{
 // registers them.
 func Commands(t testing.TB) []*bot.Command {
 	t.Helper()
-	h := commandstest.New(t, []commandstest.Register{
+	return Harness(t).Router.Commands()
+}
+
+// Harness returns a harness with every feature registered.
+func Harness(t testing.TB) *commandstest.Harness {
+	t.Helper()
+	return commandstest.New(t, []commandstest.Register{
 		role.Register,
 		decision.Register,
 		func(r *bot.Router, d commands.Deps) { crisis.Register(r, d, d.Store) },
@@ -80,7 +86,6 @@ func Commands(t testing.TB) []*bot.Command {
 		syncs.Register,
 		kpi.Register,
 	})
-	return h.Router.Commands()
 }
 
 // Recorder is a router with the real definitions whose handlers record the
