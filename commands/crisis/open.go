@@ -264,7 +264,8 @@ func (h *handlers) topic(cr store.Crisis) string {
 		parts = append(parts, cr.Brand)
 	}
 	parts = append(parts, "check-ins every "+bot.FormatDuration(sev.CheckIn), "crisis "+bot.FormatID(cr.ID))
-	return strings.Join(parts, " · ")
+	// Titles stored before commands were normalised may still hold controls.
+	return bot.RemoveBidiControls(strings.Join(parts, " · "))
 }
 
 type inviteResult struct {
