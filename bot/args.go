@@ -9,78 +9,50 @@ import (
 	"unicode"
 )
 
-// Tokenize splits command text into words. Double or single quotes group
-// words; a backslash escapes the next character inside quotes. Smart quotes
-// typed by chat clients count as quotes.
-func Tokenize(text string) []string {
-	var (
-		out   []string
-		cur   strings.Builder
-		quote rune
-		inTok bool
-	)
-	rs := []rune(text)
-	for i := 0; i < len(rs); i++ {
-		r := rs[i]
-		switch {
-		case quote != 0:
-			if r == '\\' && i+1 < len(rs) {
-				i++
-				cur.WriteRune(rs[i])
-				continue
-			}
-			if closes(quote, r) {
-				quote = 0
-				continue
-			}
-			cur.WriteRune(r)
-		case r == '"' || r == '\'' && !inTok || r == '“' || r == '‘' && !inTok:
-			quote = r
-			inTok = true
-		case unicode.IsSpace(r):
-			if inTok {
-				out = append(out, cur.String())
-				cur.Reset()
-				inTok = false
-			}
-		default:
-			cur.WriteRune(r)
-			inTok = true
-		}
-	}
-	if quote != 0 {
-		// An unclosed quote is most likely an apostrophe in free text: keep
-		// the words as typed rather than refusing the command.
-		return strings.Fields(text)
-	}
-	if inTok {
-		out = append(out, cur.String())
-	}
-	return out
-}
-
-func closes(open, r rune) bool {
-	switch open {
-	case '“':
-		return r == '”' || r == '"'
-	case '‘':
-		return r == '’' || r == '\''
-	}
-	return r == open
-}
-
 // Args are the parsed words and options of one command.
 type Args struct {
 	Words []string
 	Flags map[string]string
+	// src and spans tell where each word was typed, so that Text gives free
+	// text back with every character kept. Args built by hand have none.
+	src   string
+	spans []span
 }
 
-// Text joins the words from index i on, for free-text arguments.
+// span is where one word of Args was typed.
+type span struct {
+	start, end int
+	quoted     bool // the word is one quoted string
+	follows    bool // no option was typed between this word and the one before
+}
+
+// Text is the free text from word i on, exactly as typed: quotes,
+// apostrophes, backslashes and the spacing between words are kept. Options
+// typed in between are left out. Free text that is wholly one quoted string
+// is read without its quotes: that is how a text holding "--name" is typed.
 func (a Args) Text(i int) string {
 	if i >= len(a.Words) {
 		return ""
 	}
-	return strings.Join(a.Words[i:], " ")
+	if len(a.spans) != len(a.Words) {
+		return strings.Join(a.Words[i:], " ")
+	}
+	if i == len(a.Words)-1 && a.spans[i].quoted {
+		return a.Words[i]
+	}
+	var b strings.Builder
+	for k := i; k < len(a.spans); k++ {
+		s := a.spans[k]
+		switch {
+		case k == i:
+		case s.follows:
+			b.WriteString(a.src[a.spans[k-1].end:s.start])
+		default:
+			b.WriteByte(' ')
+		}
+		b.WriteString(a.src[s.start:s.end])
+	}
+	return b.String()
 }
 
 // Word returns word i or "".
@@ -102,16 +74,21 @@ func (a Args) Has(name string) bool {
 
 // parseArgs separates --options from words. Value options take the next word
 // (or "=value"); switches take none. An unknown option is an error rather than
-// text, so a typo is never silently kept in a title.
-func parseArgs(tokens []string, options, switches []string) (Args, error) {
-	a := Args{Flags: map[string]string{}}
+// text, so a typo is never silently kept in a title. A quoted word is never
+// an option. src is the text the tokens were read from.
+func parseArgs(src string, tokens []token, options, switches []string) (Args, error) {
+	a := Args{Flags: map[string]string{}, src: src}
+	follows := false
 	for i := 0; i < len(tokens); i++ {
 		t := tokens[i]
-		if !isOption(t) {
-			a.Words = append(a.Words, t)
+		if !t.isOption(src) {
+			a.Words = append(a.Words, t.value)
+			a.spans = append(a.spans, span{start: t.start, end: t.end, quoted: t.quoted, follows: follows})
+			follows = true
 			continue
 		}
-		name, value, hasValue := strings.Cut(strings.TrimPrefix(t, "--"), "=")
+		follows = false
+		name, value, hasValue := strings.Cut(strings.TrimPrefix(t.value, "--"), "=")
 		name = strings.ToLower(name)
 		switch {
 		case contains(switches, name):
@@ -121,11 +98,11 @@ func parseArgs(tokens []string, options, switches []string) (Args, error) {
 			a.Flags[name] = "true"
 		case contains(options, name):
 			if !hasValue {
-				if i+1 >= len(tokens) || isOption(tokens[i+1]) {
+				if i+1 >= len(tokens) || tokens[i+1].isOption(src) {
 					return a, Errorf(EInvalid, "--%s needs a value", name)
 				}
 				i++
-				value = tokens[i]
+				value = tokens[i].value
 			}
 			if _, dup := a.Flags[name]; dup {
 				return a, Errorf(EInvalid, "--%s given twice", name)
@@ -136,6 +113,12 @@ func parseArgs(tokens []string, options, switches []string) (Args, error) {
 		}
 	}
 	return a, nil
+}
+
+// isOption reports whether the token is an option: typed as --name, not
+// quoted.
+func (t token) isOption(src string) bool {
+	return strings.HasPrefix(src[t.start:], "--") && isOption(t.value)
 }
 
 func isOption(t string) bool {

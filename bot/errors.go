@@ -39,8 +39,15 @@ func (e *Error) Error() string {
 
 func (e *Error) Unwrap() error { return e.Err }
 
-// Errorf returns a coded error whose message is shown to the sender.
+// Errorf returns a coded error whose message is shown to the sender. Text
+// arguments are usually the sender's own input: each is shortened to
+// MaxEcho characters (see Excerpt), so a reply never echoes a huge input.
 func Errorf(code Code, format string, args ...any) error {
+	for i, a := range args {
+		if s, ok := a.(string); ok {
+			args[i] = Excerpt(s)
+		}
+	}
 	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
 }
 

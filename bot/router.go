@@ -31,7 +31,11 @@ type Command struct {
 	// Permission names an entry of the configuration's permissions; empty
 	// means anyone in the workspace may run it.
 	Permission string
-	Handler    Handler
+	// Checks names the permissions the handler checks itself with
+	// Access.Check (those that depend on facts, like room membership), so
+	// that the configuration may name them too.
+	Checks  []string
+	Handler Handler
 }
 
 // Path is the command's name as typed without the slash: "crisis open".
@@ -208,19 +212,40 @@ func (r *Router) Commands() []*Command {
 	return out
 }
 
+// Permissions lists, sorted, every permission name the commands use: the
+// names a configuration's permissions may set.
+func (r *Router) Permissions() []string {
+	seen := map[string]bool{}
+	for _, c := range r.Commands() {
+		for _, p := range append([]string{c.Permission}, c.Checks...) {
+			if p != "" {
+				seen[p] = true
+			}
+		}
+	}
+	out := make([]string, 0, len(seen))
+	for p := range seen {
+		out = append(out, p)
+	}
+	sort.Strings(out)
+	return out
+}
+
 // Resolve finds the command that text names and parses its arguments.
+// The text is normalised first (see NormalizeText).
 func (r *Router) Resolve(text string) (*Command, Args, error) {
-	tokens := Tokenize(strings.TrimSpace(text))
+	text = NormalizeText(text)
+	tokens := tokenize(text)
 	if len(tokens) == 0 {
 		return nil, Args{}, Errorf(EInvalid, "empty command; try /interlock help")
 	}
-	name := strings.ToLower(strings.TrimPrefix(tokens[0], "/"))
+	name := strings.ToLower(strings.TrimPrefix(tokens[0].value, "/"))
 	tokens = tokens[1:]
 	// "/interlock crisis open …" works too, for workspaces that install a
 	// single slash command.
 	if name == "interlock" && len(tokens) > 0 {
-		if _, ok := r.groups[strings.ToLower(tokens[0])]; ok && strings.ToLower(tokens[0]) != "interlock" {
-			name, tokens = strings.ToLower(tokens[0]), tokens[1:]
+		if sub := strings.ToLower(tokens[0].value); sub != "interlock" && r.groups[sub] != nil {
+			name, tokens = sub, tokens[1:]
 		}
 	}
 	g, ok := r.groups[name]
@@ -229,7 +254,7 @@ func (r *Router) Resolve(text string) (*Command, Args, error) {
 	}
 	cmd := g.bare
 	if len(tokens) > 0 {
-		if sub, ok := g.subs[strings.ToLower(tokens[0])]; ok {
+		if sub, ok := g.subs[strings.ToLower(tokens[0].value)]; ok {
 			cmd, tokens = sub, tokens[1:]
 		}
 	}
@@ -237,9 +262,9 @@ func (r *Router) Resolve(text string) (*Command, Args, error) {
 		if len(tokens) == 0 {
 			return nil, Args{}, Errorf(EInvalid, "/%s needs a subcommand: %s", name, strings.Join(g.order, ", "))
 		}
-		return nil, Args{}, Errorf(EInvalid, "unknown subcommand %q for /%s; it has: %s", tokens[0], name, strings.Join(g.order, ", "))
+		return nil, Args{}, Errorf(EInvalid, "unknown subcommand %q for /%s; it has: %s", tokens[0].value, name, strings.Join(g.order, ", "))
 	}
-	args, err := parseArgs(tokens, cmd.Options, cmd.Switches)
+	args, err := parseArgs(text, tokens, cmd.Options, cmd.Switches)
 	if err != nil {
 		return cmd, args, err
 	}
@@ -266,6 +291,8 @@ func (r *Router) Handle(ctx context.Context, req Request, resp Responder) error 
 			return nil
 		}
 	}
+	// Handlers see the same normalised text the arguments were read from.
+	req.Text = NormalizeText(req.Text)
 	cmd, args, err := r.Resolve(req.Text)
 	if err == nil {
 		err = r.chain(cmd)(ctx, NewContext(ctx, req, cmd, args, resp))

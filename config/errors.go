@@ -21,6 +21,8 @@ type Error struct {
 	Line int    // 1-based
 	Path string // the setting, e.g. "playbook.sev2.invite"; "" for syntax errors
 	Msg  string
+
+	unknownSetting bool // the decoder's report of an unknown key
 }
 
 // Error formats the problem as "file:line: path: message".
@@ -103,9 +105,9 @@ func decodeErrors(file string, root *yaml.Node, te *yaml.TypeError) []*Error {
 		switch {
 		case unknownField.MatchString(msg):
 			key := unknownField.FindStringSubmatch(msg)[1]
-			e.Path, e.Msg = keyPath(root, line, key), "unknown setting"
+			e.Path, e.Msg, e.unknownSetting = keyPath(root, line, key), "unknown setting", true
 			if e.Path == "" {
-				e.Msg = fmt.Sprintf("unknown setting %q", key)
+				e.Msg = fmt.Sprintf("unknown key %q", key)
 			}
 		case cannotDecode.MatchString(msg):
 			m := cannotDecode.FindStringSubmatch(msg)

@@ -16,6 +16,10 @@ func FuzzLoad(f *testing.F) {
 	f.Add([]byte("playbook:\n  sev1: {checkin: 1d, quorum: x}\n"))
 	f.Add([]byte("people:\n  - id: a\n  - id: A\nroles:\n  - id: r\n    holders: [{person: b, brand: c}]\n"))
 	f.Add([]byte("org: {timezone: Local}\nsyncs: {time: '99:99'}\n"))
+	f.Add([]byte("org: &o {name: x, bogus: 1}\nbrands: [*o, *o]\n"))
+	f.Add([]byte("playbook:\n  sev1: {<<: [{chekin: 1m}, {quorum: 1}], checkin: 1m}\n"))
+	f.Add([]byte("routing: &r {rules: [{name: a, depart: *r}]}\n"))
+	f.Add([]byte("permissions: {role.asign: [x]}\ncontent: {}\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		cfg, err := Parse(data, "fuzz.yaml")
 		if err == nil {

@@ -71,12 +71,20 @@ func Parse(data []byte, file string) (*Config, error) {
 		return nil, err
 	}
 	cfg.index = buildIndex(cfg)
+	cfg.index.file = file
+	cfg.index.permissionLines = map[string]int{}
+	for key := range cfg.Permissions {
+		cfg.index.permissionLines[key] = lineOf(&root, path{"permissions", key})
+	}
 	return cfg, nil
 }
 
 // decode decodes data into a Config, rejecting unknown settings. root is the
-// same text already parsed, used to locate the settings at fault.
+// same text already parsed, used to locate the settings at fault. Unknown
+// keys are reported by unknownKeys, with the valid keys; the decoder's own
+// "field not found" messages only stand for keys unknownKeys did not reach.
 func decode(data []byte, file string, root *yaml.Node) (*Config, error) {
+	unknown := unknownKeys(file, root)
 	cfg := &Config{}
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
@@ -84,9 +92,22 @@ func decode(data []byte, file string, root *yaml.Node) (*Config, error) {
 	var te *yaml.TypeError
 	switch {
 	case err == nil, errors.Is(err, io.EOF): // io.EOF: an empty file
+		if len(unknown) > 0 {
+			return nil, joinErrors(unknown)
+		}
 		return cfg, nil
 	case errors.As(err, &te):
-		return nil, joinErrors(decodeErrors(file, root, te))
+		reported := map[int]bool{}
+		for _, e := range unknown {
+			reported[e.Line] = true
+		}
+		errs := unknown
+		for _, e := range decodeErrors(file, root, te) {
+			if !(e.unknownSetting && reported[e.Line]) {
+				errs = append(errs, e)
+			}
+		}
+		return nil, joinErrors(errs)
 	default:
 		return nil, joinErrors([]*Error{syntaxError(file, data, err)})
 	}

@@ -16,6 +16,10 @@ type index struct {
 	brands     map[string]Brand
 	depts      map[string]Department
 	kpis       map[string]KPI
+	// file and permissionLines locate the permission names, checked once
+	// the commands are known (CheckPermissionNames).
+	file            string
+	permissionLines map[string]int
 }
 
 // severityLevels returns the playbook levels, worst first.

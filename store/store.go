@@ -52,11 +52,17 @@ type RoleAssignment struct {
 	AssignedAt time.Time
 }
 
+// ErrWouldDemote is AssignRole's answer to a backup assignment of a person
+// who holds the role: the holder stays the holder.
+var ErrWouldDemote = bot.Errorf(bot.EConflict, "the holder of a role is never made a backup by an assignment")
+
 // Roles keeps role assignments. Every change is also appended to the
 // decision log (kind "role") in the same transaction.
 type Roles interface {
 	// AssignRole adds or updates an assignment; changed is false when the
-	// same assignment already held.
+	// same assignment already held. It never turns a holder into a backup:
+	// assigning a backup to the role's holder (same brand) changes nothing
+	// and returns ErrWouldDemote.
 	AssignRole(ctx context.Context, a RoleAssignment) (changed bool, err error)
 	// RemoveRole removes person from role (all brands when brand is "*");
 	// removed is false when there was nothing to remove.

@@ -55,6 +55,9 @@ func (c *cli) serve(ctx context.Context, cfg *config.Config, log *slog.Logger) e
 	m := web.NewMetrics()
 	instrument(a, m)
 	f := a.Register(p.chat, p.people)
+	if err := a.CheckPermissions(); err != nil {
+		return err
+	}
 	var extra []web.Check
 	if p.check != nil {
 		extra = append(extra, *p.check)

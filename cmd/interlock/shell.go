@@ -53,6 +53,9 @@ Meta-commands: :as <user>, :in <#channel>, :advance <duration>, :rooms, :users, 
 			m := web.NewMetrics()
 			instrument(a, m)
 			f := a.Register(chat, chat)
+			if err := a.CheckPermissions(); err != nil {
+				return err
+			}
 			if httpAddr != "" {
 				// Webhooks (listening, inbox, metrics) post into this shell.
 				ctx, cancel := context.WithCancel(cmd.Context())

@@ -55,7 +55,7 @@ func Register(r *bot.Router, d commands.Deps, s Store) {
 		bot.Command{
 			Group: "crisis", Name: "sev", Args: "<sev1|sev2|sev3|sev4>",
 			Summary:  "Re-classify the crisis and invite the roles the new severity adds",
-			MinWords: 1, Handler: h.sev,
+			MinWords: 1, Checks: []string{"crisis.sev"}, Handler: h.sev,
 		},
 		bot.Command{
 			Group: "crisis", Name: "decide", Args: "<decision…>",
@@ -81,7 +81,7 @@ func Register(r *bot.Router, d commands.Deps, s Store) {
 		bot.Command{
 			Group: "crisis", Name: "resolve", Args: "<summary…>",
 			Summary:  "Resolve the crisis: stop check-ins and post the summary with its timings",
-			MinWords: 1, Handler: h.resolve,
+			MinWords: 1, Checks: []string{"crisis.resolve"}, Handler: h.resolve,
 		},
 		bot.Command{
 			Group: "crisis", Name: "list", Args: "[--all]",

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"regexp"
 	"slices"
 	"strings"
 	"sync"
@@ -261,11 +260,10 @@ func (h *handlers) createRoom(ctx context.Context, cr *store.Crisis) error {
 	return nil
 }
 
-var nonSlug = regexp.MustCompile(`[^a-z0-9]+`)
-
-// roomName is crisis-<yyyymmdd>-<slug>, the date in the org's time zone.
+// roomName is crisis-<yyyymmdd>-<slug>, the date in the org's time zone;
+// the slug transliterates the title ("Störung" → "stoerung").
 func (h *handlers) roomName(cr store.Crisis) string {
-	slug := strings.Trim(nonSlug.ReplaceAllString(strings.ToLower(cr.Title), "-"), "-")
+	slug := bot.Slug(cr.Title)
 	if cr.Confidential { // the room's name is seen outside the room
 		slug = ""
 	}
@@ -285,7 +283,8 @@ func (h *handlers) topic(cr store.Crisis) string {
 		parts = append(parts, cr.Brand)
 	}
 	parts = append(parts, "check-ins every "+bot.FormatDuration(sev.CheckIn), "crisis "+bot.FormatID(cr.ID))
-	return strings.Join(parts, " · ")
+	// Titles stored before commands were normalised may still hold controls.
+	return bot.RemoveBidiControls(strings.Join(parts, " · "))
 }
 
 type inviteResult struct {

@@ -4,6 +4,7 @@ package role
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -76,6 +77,11 @@ func (h handlers) assign(ctx context.Context, c *bot.Context) error {
 	}
 	a := store.RoleAssignment{Role: role, Person: person, Brand: brand, Backup: c.Args.Has("backup"), AssignedBy: c.User, AssignedAt: h.Clock.Now()}
 	changed, err := h.Store.AssignRole(ctx, a)
+	if errors.Is(err, store.ErrWouldDemote) {
+		primary := scope(store.RoleAssignment{Brand: brand})
+		return bot.Errorf(bot.EConflict, "@%s holds %s%s and stays its holder: --backup never demotes a holder. "+
+			"To make them a backup, /role remove %s @%s%s first.", person, role, primary, role, person, brandFlag(brand))
+	}
 	if err != nil {
 		return fmt.Errorf("assign %s to %s: %w", role, person, err)
 	}
@@ -171,6 +177,14 @@ func describe(a store.RoleAssignment) string {
 		s += ", backup"
 	}
 	return s + ")"
+}
+
+// brandFlag is " --brand B" for a brand, "" for all brands.
+func brandFlag(brand string) string {
+	if brand == "" {
+		return ""
+	}
+	return " --brand " + brand
 }
 
 func scope(a store.RoleAssignment) string {

@@ -107,7 +107,10 @@ func (s *Service) newIssueTimers(is store.RoutedIssue) []bot.Timer {
 func (s *Service) normalize(m Message) (Message, error) {
 	m.Source = strings.TrimSpace(m.Source)
 	m.ExternalID = strings.TrimSpace(m.ExternalID)
-	m.Text = strings.TrimSpace(m.Text)
+	// Webhook text does not pass the router's normalisation: remove the
+	// controls that would make a summary read backwards here too.
+	m.Text = strings.TrimSpace(bot.NormalizeText(m.Text))
+	m.Author = bot.NormalizeText(m.Author)
 	m.Brand = strings.ToLower(strings.TrimSpace(m.Brand))
 	m.Department = strings.ToLower(strings.TrimSpace(m.Department))
 	switch {
@@ -127,7 +130,7 @@ func (s *Service) normalize(m Message) (Message, error) {
 		return m, &FieldError{"author", fmt.Sprintf("is longer than %d bytes", maxIDLength)}
 	}
 	if _, ok := s.Config.Brand(m.Brand); m.Brand != "" && !ok {
-		return m, &FieldError{"brand", fmt.Sprintf("unknown brand %q; brands: %s", m.Brand, strings.Join(s.Config.BrandIDs(), ", "))}
+		return m, &FieldError{"brand", fmt.Sprintf("unknown brand %q; brands: %s", bot.Excerpt(m.Brand), strings.Join(s.Config.BrandIDs(), ", "))}
 	}
 	if err := checkLink(m.URL); err != nil {
 		return m, &FieldError{"url", err.Error()}

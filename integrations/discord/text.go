@@ -64,7 +64,7 @@ func (s *commandSpec) typedText(opts []*discordgo.ApplicationCommandInteractionD
 			parts = append(parts, w.text)
 			continue
 		}
-		parts = append(parts, quoteIfNeeded(w.text))
+		parts = append(parts, quoteWord(w.text))
 	}
 	return strings.Join(append(parts, flags...), " "), nil
 }
@@ -125,6 +125,19 @@ func quoteIfNeeded(s string) string {
 	if isPlainWord(s) {
 		return s
 	}
+	return quote(s)
+}
+
+// quoteWord writes a positional value: quoted when it is not one plain
+// word, or when it would read as an option (a quoted word never does).
+func quoteWord(s string) string {
+	if strings.HasPrefix(s, "--") {
+		return quote(s)
+	}
+	return quoteIfNeeded(s)
+}
+
+func quote(s string) string {
 	return `"` + strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(s) + `"`
 }
 

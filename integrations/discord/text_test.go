@@ -95,15 +95,17 @@ func FuzzTypedText(f *testing.F) {
 	f.Add("two words", `quote " and \ slash`, "--brand", int64(1), false, uint64(7))
 	f.Add("“smart”", "it's   spaced  ", "a=b", int64(1<<40), true, uint64(1))
 	f.Add("x", "see <@300000000000000003> now", "'", int64(9), false, uint64(42))
+	f.Add("--role", "--force it", "b", int64(2), false, uint64(5))
+	f.Add("\u202Elegal", "Checkout \u202Enwod\u202C", "acme\u2066", int64(4), true, uint64(6))
+	f.Add("x", `Tell the press "no comment"`, "acme", int64(5), false, uint64(8))
 	log := slog.New(slog.DiscardHandler)
 	router := bot.NewRouter(log, nil, nil)
 	router.Register(bot.Command{Group: "fuzz", Name: "run", Args: "<role> @user <id> <text…> [--brand B] [--backup]",
 		Options: []string{"brand"}, Switches: []string{"backup"}, Handler: noop})
 	spec := newCatalog(router.Commands(), log).tops["fuzz"].subs["run"]
 	f.Fuzz(func(t *testing.T, role, text, brand string, id int64, backup bool, user uint64) {
-		if role == "" || text == "" || brand == "" || id < 1 || id > 1<<53 ||
-			strings.HasPrefix(role, "--") || strings.HasPrefix(text, "--") {
-			t.Skip("Discord sends no such value, or typing it means an option")
+		if role == "" || text == "" || brand == "" || id < 1 || id > 1<<53 {
+			t.Skip("Discord sends no such value")
 		}
 		uid := strconv.FormatUint(user, 10)
 		opts := []*discordgo.ApplicationCommandInteractionDataOption{
@@ -117,7 +119,10 @@ func FuzzTypedText(f *testing.F) {
 		if err != nil {
 			t.Fatalf("Resolve(%q): %v", typed, err)
 		}
-		clean := func(s string) string { return normalizeMentions(strings.ToValidUTF8(s, "\uFFFD"), testHandle) }
+		// The router removes bidirectional controls from every command.
+		clean := func(s string) string {
+			return bot.NormalizeText(normalizeMentions(strings.ToValidUTF8(s, "\uFFFD"), testHandle))
+		}
 		want := []string{clean(role), "@" + testHandle(uid), fmt.Sprint(id)}
 		for i, w := range want {
 			if args.Word(i) != w {

@@ -237,23 +237,29 @@ func (c *Chat) ensure(channel string) *room {
 }
 
 // resolve finds a room by exact name or unique prefix, for typing comfort.
-func (c *Chat) resolve(channel string) string {
+// A name no room starts with names a new channel; a prefix that several
+// rooms start with is an error listing them, never a guess.
+func (c *Chat) resolve(channel string) (string, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	key := roomKey(channel)
 	if _, ok := c.rooms[key]; ok {
-		return "#" + key
+		return "#" + key, nil
 	}
 	var matches []string
 	for name := range c.rooms {
 		if strings.HasPrefix(name, key) {
-			matches = append(matches, name)
+			matches = append(matches, "#"+name)
 		}
 	}
-	if len(matches) == 1 {
-		return "#" + matches[0]
+	switch len(matches) {
+	case 0:
+		return "#" + key, nil
+	case 1:
+		return matches[0], nil
 	}
-	return "#" + key
+	sort.Strings(matches)
+	return "", fmt.Errorf("#%s is ambiguous: it starts %s; type more of the name", bot.Excerpt(key), strings.Join(matches, ", "))
 }
 
 func (c *Chat) remember(channel string, msg bot.Message) bot.MessageRef {

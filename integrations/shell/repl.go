@@ -129,7 +129,10 @@ func (s *Shell) Line(ctx context.Context, line string) (quit bool, err error) {
 	if strings.HasPrefix(line, ":") {
 		return s.meta(ctx, line)
 	}
-	user, channel, text := s.prefixes(line)
+	user, channel, text, err := s.prefixes(line)
+	if err != nil {
+		return false, err
+	}
 	for _, w := range strings.Fields(text) {
 		if h, err := bot.ParseMention(strings.TrimRight(w, ".,;:!?")); err == nil {
 			s.Chat.join(h)
@@ -168,8 +171,9 @@ func (s *Shell) responder(user, channel string) bot.Responder {
 }
 
 // prefixes reads the one-line "@user" and "#channel" prefixes (either
-// order) and returns the speaker, channel and the command text.
-func (s *Shell) prefixes(line string) (user, channel, text string) {
+// order) and returns the speaker, channel and the command text. A channel
+// prefix that several rooms start with is an error.
+func (s *Shell) prefixes(line string) (user, channel, text string, err error) {
 	user, channel, text = s.User, s.Channel, line
 	for i := 0; i < 2; i++ {
 		word, rest := firstWord(text)
@@ -177,18 +181,20 @@ func (s *Shell) prefixes(line string) (user, channel, text string) {
 		case strings.HasPrefix(word, "@"):
 			h := strings.ToLower(word[1:])
 			if !bot.ValidHandle(h) {
-				return user, channel, text
+				return user, channel, text, nil
 			}
 			user = h
 			s.Chat.join(user)
 		case strings.HasPrefix(word, "#") && len(word) > 1:
-			channel = s.Chat.resolve(word)
+			if channel, err = s.Chat.resolve(word); err != nil {
+				return "", "", "", err
+			}
 		default:
-			return user, channel, text
+			return user, channel, text, nil
 		}
 		text = rest
 	}
-	return user, channel, text
+	return user, channel, text, nil
 }
 
 // firstWord splits text at its first run of white space.
@@ -218,7 +224,11 @@ func (s *Shell) meta(ctx context.Context, line string) (bool, error) {
 		if arg == "" {
 			return false, fmt.Errorf("usage: :in <#channel>")
 		}
-		s.Channel = s.Chat.resolve("#" + strings.TrimPrefix(arg, "#"))
+		channel, err := s.Chat.resolve("#" + strings.TrimPrefix(arg, "#"))
+		if err != nil {
+			return false, err
+		}
+		s.Channel = channel
 		s.Chat.say("now in %s\n", s.Channel)
 	case "advance":
 		d, err := bot.ParseDuration(arg)

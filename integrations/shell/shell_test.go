@@ -138,11 +138,10 @@ func TestPrefixesSetSpeakerAndChannelForOneLine(t *testing.T) {
 	if _, err := ts.Chat.CreateRoom(context.Background(), bot.RoomSpec{Name: "crisis-20261123-checkout-outage", Private: true}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := ts.Chat.CreateRoom(context.Background(), bot.RoomSpec{Name: "ops-eu"}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := ts.Chat.CreateRoom(context.Background(), bot.RoomSpec{Name: "ops-us"}); err != nil {
-		t.Fatal(err)
+	for _, name := range []string{"ops", "ops-eu", "ops-us"} {
+		if _, err := ts.Chat.CreateRoom(context.Background(), bot.RoomSpec{Name: name}); err != nil {
+			t.Fatal(err)
+		}
 	}
 	cases := []struct {
 		line, user, channel, text string
@@ -154,7 +153,7 @@ func TestPrefixesSetSpeakerAndChannelForOneLine(t *testing.T) {
 		{"@dana #ops /decision ship it", "dana", "#ops", "/decision ship it"},
 		{"@Dana /kpi", "dana", "#general", "/kpi"},
 		{"#crisis-2 @lee /crisis status ok", "lee", "#crisis-20261123-checkout-outage", "/crisis status ok"},
-		{"#ops- /kpi", "alex", "#ops-", "/kpi"}, // two rooms start so: taken as typed
+		{"#ops-e /kpi", "alex", "#ops-eu", "/kpi"}, // a unique prefix; one that two rooms share is refused (TestAmbiguousChannelPrefixIsRefused)
 		{"@not!a-handle /kpi", "alex", "#general", "@not!a-handle /kpi"},
 		{"   /kpi   ", "alex", "#general", "/kpi"},
 		{"@dana\t#ops\t/kpi", "dana", "#ops", "/kpi"},
@@ -450,7 +449,10 @@ func FuzzPrefixes(f *testing.F) {
 		}
 		s := New(Options{Chat: chat, Clock: fixedClock(), User: "alex"})
 		line = strings.TrimSpace(line)
-		user, channel, text := s.prefixes(line)
+		user, channel, text, err := s.prefixes(line)
+		if err != nil {
+			t.Fatalf("%q: %v (no room exists, so no prefix is ambiguous)", line, err)
+		}
 		if !bot.ValidHandle(user) || !strings.HasPrefix(channel, "#") || len(channel) < 2 {
 			t.Fatalf("%q gave user %q, channel %q", line, user, channel)
 		}

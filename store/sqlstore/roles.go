@@ -20,8 +20,11 @@ func (s *Store) AssignRole(ctx context.Context, a store.RoleAssignment) (changed
 	}
 	err = s.inTx(ctx, func(q *querier) error {
 		cur, found, err := activeAssignment(ctx, q, a.Role, a.Person, a.Brand)
-		if err != nil || (found && cur.Backup == a.Backup) {
+		switch {
+		case err != nil || (found && cur.Backup == a.Backup):
 			return err
+		case found && a.Backup:
+			return store.ErrWouldDemote
 		}
 		if err := upsertAssignment(ctx, q, a); err != nil {
 			return err

@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"testing"
@@ -16,6 +17,7 @@ func roleTests() []test {
 		{"RoleListOrder", testRoleOrder},
 		{"RoleRemove", testRoleRemove},
 		{"RoleSeedKeepsRemovals", testRoleSeed},
+		{"RoleBackupNeverDemotesTheHolder", testRoleBackupNeverDemotes},
 	}
 }
 
@@ -213,4 +215,21 @@ func testRoleSeed(t *testing.T, s store.Store) {
 	if err := s.SeedRoles(ctx, bad); !bot.IsCode(err, bot.EInvalid) {
 		t.Errorf("SeedRoles with an empty role = %v, want an %s error", err, bot.EInvalid)
 	}
+}
+
+// testRoleBackupNeverDemotes assigns the role's holder again as a backup:
+// nothing changes, nothing is logged, and the answer is ErrWouldDemote.
+func testRoleBackupNeverDemotes(t *testing.T, s store.Store) {
+	at := base()
+	assign(t, s, assignment("legal", "dana", "acme", false, at))
+	changed, err := s.AssignRole(t.Context(), assignment("legal", "dana", "acme", true, at.Add(time.Minute)))
+	if !errors.Is(err, store.ErrWouldDemote) || !bot.IsCode(err, bot.EConflict) || changed {
+		t.Fatalf("AssignRole(backup of the holder) = %v, %v; want ErrWouldDemote", changed, err)
+	}
+	checkStrings(t, "holders", holders(t, s, "legal"), []string{"legal/acme/dana"})
+	checkStrings(t, "role decisions", roleLog(t, s), []string{"assigned legal to @dana for brand acme"})
+
+	// A backup for another brand is another assignment, not a demotion.
+	assign(t, s, assignment("legal", "dana", "globex", true, at))
+	checkStrings(t, "holders", holders(t, s, "legal"), []string{"legal/acme/dana", "legal/globex/dana/backup"})
 }

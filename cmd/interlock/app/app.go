@@ -136,6 +136,13 @@ func (a *App) Register(chat bot.Chat, people bot.Directory) Features {
 	return f
 }
 
+// CheckPermissions reports the permissions the configuration sets that no
+// registered command uses (a misspelled name), as file:line errors. Call it
+// after Register: serve and shell refuse to start on such a typo.
+func (a *App) CheckPermissions() error {
+	return a.Config.CheckPermissionNames(a.Router.Permissions())
+}
+
 // Close releases the stores.
 func (a *App) Close() error {
 	var errs []error
