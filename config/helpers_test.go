@@ -3,6 +3,8 @@ package config
 import (
 	"os"
 	"path/filepath"
+	"reflect"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -99,4 +101,19 @@ func wantErrors(t *testing.T, err error, file string, want ...string) {
 	if got, exp := err.Error(), strings.Join(lines, "\n"); got != exp {
 		t.Errorf("got errors:\n%s\nwant:\n%s", got, exp)
 	}
+}
+
+// topLevelKeys lists the configuration's top-level keys from Config's yaml
+// tags, so the typo test does not change with every new section.
+func topLevelKeys() string {
+	var keys []string
+	t := reflect.TypeFor[Config]()
+	for i := range t.NumField() {
+		name, _, _ := strings.Cut(t.Field(i).Tag.Get("yaml"), ",")
+		if name != "" && name != "-" {
+			keys = append(keys, name)
+		}
+	}
+	slices.Sort(keys)
+	return strings.Join(keys, ", ")
 }

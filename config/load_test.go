@@ -105,7 +105,7 @@ func TestDecodeErrors(t *testing.T) {
 		want     []string
 	}{
 		{"unknown top-level setting", "permissions:", "colour: red\npermissions:",
-			[]string{`38: unknown key "colour"; valid keys: brands, channels, departments, kpis, listening, org, people, permissions, playbook, roles, routing, syncs, tests`}},
+			[]string{`38: unknown key "colour"; valid keys: ` + topLevelKeys()}},
 		{"typo in a section", "  timezone:", "  timezon:",
 			[]string{`3: unknown key "timezon" in org; valid keys: coe_lead, name, timezone`}},
 		{"unknown setting in a list item", "        brand: acme\n", "        brand: acme\n        backups: true\n",
