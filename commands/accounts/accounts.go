@@ -58,10 +58,10 @@ func (s *Service) commands() []bot.Command {
 		},
 		{
 			Group: "accounts", Name: "edit",
-			Args:     "<id> [--owner @u] [--backup @u|none] [--brand B] [--dept D] [--url URL] [--2fa on|off] [--last-post DATE]",
+			Args:     "<id> [--owner @u] [--backup @u|none] [--brand B] [--dept D] [--url URL] [--two-factor on|off] [--last-post DATE]",
 			Summary:  "Change an account: owner, backup, brand, department, link, two-factor, last post",
-			Examples: []string{"/accounts edit 3 --2fa on", "/accounts edit 3 --last-post 2026-11-20"},
-			Options:  []string{"owner", "backup", "brand", "dept", "url", "2fa", "last-post"}, MinWords: 1,
+			Examples: []string{"/accounts edit 3 --two-factor on", "/accounts edit 3 --last-post 2026-11-20"},
+			Options:  []string{"owner", "backup", "brand", "dept", "url", "two-factor", "last-post"}, MinWords: 1,
 			Permission: permManage, Handler: s.edit,
 		},
 		{

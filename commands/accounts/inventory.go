@@ -95,7 +95,7 @@ func (s *Service) edit(ctx context.Context, c *bot.Context) error {
 	var changes []string
 	set := func(u *store.Account) error {
 		changes = changes[:0]
-		for _, name := range []string{"owner", "backup", "brand", "dept", "url", "2fa", "last-post"} {
+		for _, name := range []string{"owner", "backup", "brand", "dept", "url", "two-factor", "last-post"} {
 			v, ok := c.Args.Flags[name]
 			if !ok {
 				continue
@@ -147,9 +147,9 @@ func (s *Service) apply(a *store.Account, name, v string) (err error) {
 		a.Dept, err = dept(v)
 	case "url":
 		a.URL, err = link(v)
-	case "2fa":
+	case "two-factor":
 		if strings.TrimSpace(v) == "" {
-			return bot.Errorf(bot.EInvalid, "--2fa takes on or off")
+			return bot.Errorf(bot.EInvalid, "--two-factor takes on or off")
 		}
 		a.TwoFactor, err = onOff(v)
 	case "last-post":

@@ -62,7 +62,7 @@ func link(s string) (string, error) {
 	return u, nil
 }
 
-// onOff reads on/off (also yes/no, true/false) for --2fa and the CSV.
+// onOff reads on/off (also yes/no, true/false) for --two-factor and the CSV.
 func onOff(s string) (bool, error) {
 	switch strings.ToLower(strings.TrimSpace(s)) {
 	case "on", "yes", "true", "1":
