@@ -104,7 +104,7 @@ func (s *Service) commands() []bot.Command {
 		},
 		{
 			Group: "accounts", Name: "confirm", Args: "<id>",
-			Summary: "Confirm an account's open access review: revoke the people marked revoke, keep the rest",
+			Summary:  "Confirm an account's open access review: revoke the people marked revoke, keep the rest",
 			MinWords: 1, Handler: s.confirm,
 		},
 	}
