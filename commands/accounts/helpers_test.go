@@ -2,6 +2,7 @@ package accounts_test
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -44,23 +45,34 @@ func posts(h *commandstest.Harness, channel string) []bot.Message {
 	return out
 }
 
-func count(t *testing.T, h *commandstest.Harness) (accounts int, history int) {
+// snapshot is everything the inventory stores: accounts with their access,
+// histories, trainings and pending timers, to check that a command stored
+// nothing.
+func snapshot(t *testing.T, h *commandstest.Harness) string {
 	t.Helper()
-	as, err := h.Store.ListAccounts(context.Background(), store.AccountQuery{Removed: true})
+	ctx := context.Background()
+	as, err := h.Store.ListAccounts(ctx, store.AccountQuery{Removed: true})
 	if err != nil {
 		t.Fatal(err)
 	}
+	var b strings.Builder
 	for _, a := range as {
-		hist, err := h.Store.AccountHistory(context.Background(), a.ID)
+		hist, err := h.Store.AccountHistory(ctx, a.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
-		history += len(hist)
-		for _, x := range a.Access {
-			history += len(x.Person) + len(x.Mark) // access changes count as changes
-		}
+		fmt.Fprintf(&b, "%+v\n%+v\n", a, hist)
 	}
-	return len(as), history
+	ts, err := h.Store.Trainings(ctx, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	next, ok, err := h.Store.NextTimerDue(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fmt.Fprintf(&b, "%+v %v %v", ts, next, ok)
+	return b.String()
 }
 
 func containsAll(t *testing.T, got string, want ...string) {
