@@ -26,6 +26,8 @@ type Deps struct {
 	Clock     bot.Clock
 	People    bot.Directory
 	Log       *slog.Logger
+	// Events carries role changes to the features that react to them.
+	Events *RoleEvents
 }
 
 // KnownPerson parses "@handle" and checks that the person exists.

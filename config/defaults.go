@@ -84,6 +84,7 @@ func (c *Config) applyDefaults(root *yaml.Node) {
 	ifAbsent(root, path{"tests", "pick_time"}, &c.Tests.PickTime, defaultTests.PickTime)
 	ifAbsent(root, path{"approvals", "segregation_of_duties"}, &c.Approvals.SegregationOfDuties, true)
 	c.contentDefaults(root)
+	c.accountsDefaults(root)
 }
 
 // contentDefaults fills in the content chains' defaults.

@@ -21,6 +21,7 @@ type Config struct {
 	Tests       Tests               `yaml:"tests"`
 	Approvals   Approvals           `yaml:"approvals"`
 	Content     Content             `yaml:"content"`
+	Accounts    Accounts            `yaml:"accounts"`
 	Permissions map[string][]string `yaml:"permissions"` // permission key -> roles allowed
 	Env         Env                 `yaml:"-"`
 	Source      string              `yaml:"-"` // file path, or "embedded example"

@@ -60,7 +60,7 @@ func newCLI(stdin io.Reader, stdout, stderr io.Writer, getenv func(string) strin
 	root.SetIn(stdin)
 	root.SetOut(stdout)
 	root.SetErr(stderr)
-	root.AddCommand(c.shellCommand(), c.serveCommand(), c.migrateCommand(), c.kpiCommand(), c.healthCommand(), c.versionCommand())
+	root.AddCommand(c.shellCommand(), c.serveCommand(), c.migrateCommand(), c.kpiCommand(), c.accountsCommand(), c.healthCommand(), c.versionCommand())
 	return root, c
 }
 

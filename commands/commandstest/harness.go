@@ -128,6 +128,7 @@ func New(t testing.TB, features []Register, opts ...Option) *Harness {
 	h.Deps = commands.Deps{
 		Config: cfg, Store: st, Chat: chat, Coord: coord, Scheduler: bot.NewScheduler(st, clock, log),
 		Access: access, Clock: clock, People: everyone{}, Log: log,
+		Events: commands.NewRoleEvents(),
 	}
 	for _, f := range features {
 		f(router, h.Deps)

@@ -107,7 +107,23 @@ func (h handlers) remove(ctx context.Context, c *bot.Context) error {
 	if !removed {
 		return bot.Errorf(bot.ENotFound, "@%s does not hold %s%s", person, role, scope(store.RoleAssignment{Brand: brand}))
 	}
-	return c.Replyf("➖ @%s no longer holds %s%s (removed by @%s).", person, role, scope(store.RoleAssignment{Brand: brand}), c.User)
+	if err := c.Replyf("➖ @%s no longer holds %s%s (removed by @%s).", person, role, scope(store.RoleAssignment{Brand: brand}), c.User); err != nil {
+		return err
+	}
+	return h.afterRemove(ctx, person, c.User)
+}
+
+// afterRemove tells the features listening for it when person has just
+// lost their last role (offboarding).
+func (h handlers) afterRemove(ctx context.Context, person, by string) error {
+	held, err := h.Roster().HeldRoles(ctx, person, h.Config.RoleIDs())
+	if err != nil {
+		return fmt.Errorf("roles left to %s: %w", person, err)
+	}
+	if len(held) == 0 {
+		h.Events.LastRoleLost(ctx, person, by)
+	}
+	return nil
 }
 
 func (h handlers) who(ctx context.Context, c *bot.Context) error {

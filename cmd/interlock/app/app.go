@@ -12,6 +12,7 @@ import (
 
 	"github.com/interlock-coe/interlock/bot"
 	"github.com/interlock-coe/interlock/commands"
+	"github.com/interlock-coe/interlock/commands/accounts"
 	"github.com/interlock-coe/interlock/commands/alerts"
 	"github.com/interlock-coe/interlock/commands/content"
 	"github.com/interlock-coe/interlock/commands/crisis"
@@ -113,6 +114,8 @@ type Features struct {
 	Route  *route.Service
 	KPI    *kpi.Service
 	Alerts *alerts.Listener
+	// Accounts is the social account inventory (import, flags).
+	Accounts *accounts.Service
 }
 
 // Register adds every feature's commands and timer handlers, using chat
@@ -121,11 +124,13 @@ func (a *App) Register(chat bot.Chat, people bot.Directory) Features {
 	d := commands.Deps{
 		Config: a.Config, Store: a.Store, Chat: chat, Coord: a.Coord,
 		Scheduler: a.Scheduler, Access: a.Access, Clock: a.Clock, People: people, Log: a.Log,
+		Events: commands.NewRoleEvents(),
 	}
 	f := Features{Deps: d, KPI: kpi.New(d)}
 	role.Register(a.Router, d)
 	decision.Register(a.Router, d)
 	content.Register(a.Router, d)
+	f.Accounts = accounts.Register(a.Router, d)
 	// Crisis before alerts: a sev1 spike opens its room through the router.
 	crisis.Register(a.Router, d, a.Store)
 	f.Alerts = alerts.Register(a.Router, d)
