@@ -84,6 +84,9 @@ func (c *Config) applyDefaults(root *yaml.Node) {
 	ifAbsent(root, path{"tests", "pick_time"}, &c.Tests.PickTime, defaultTests.PickTime)
 	ifAbsent(root, path{"approvals", "segregation_of_duties"}, &c.Approvals.SegregationOfDuties, true)
 	c.contentDefaults(root)
+	for i := range c.Services {
+		orDefault(&c.Services[i].Channel, c.Channels.Social)
+	}
 }
 
 // contentDefaults fills in the content chains' defaults.

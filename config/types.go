@@ -21,6 +21,7 @@ type Config struct {
 	Tests       Tests               `yaml:"tests"`
 	Approvals   Approvals           `yaml:"approvals"`
 	Content     Content             `yaml:"content"`
+	Services    []Service           `yaml:"services"`    // the CoE's service catalogue (/request)
 	Permissions map[string][]string `yaml:"permissions"` // permission key -> roles allowed
 	Env         Env                 `yaml:"-"`
 	Source      string              `yaml:"-"` // file path, or "embedded example"
@@ -32,6 +33,7 @@ type Org struct {
 	Name     string         `yaml:"name"`
 	TimeZone string         `yaml:"timezone"` // IANA, e.g. Europe/Berlin
 	CoELead  string         `yaml:"coe_lead"` // person id; may run every permissioned command
+	Holidays []string       `yaml:"holidays"` // YYYY-MM-DD, skipped with weekends in business days
 	Location *time.Location `yaml:"-"`
 }
 
