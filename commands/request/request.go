@@ -40,7 +40,7 @@ func Register(r *bot.Router, d commands.Deps) {
 	r.Describe("workload", "Who has what open: requests, routed issues, crisis rooms, content approvals")
 	r.Register(
 		bot.Command{
-			Group: "request", Args: "<service> <details…> [--<field> <value…>…]",
+			Group: "request", Args: "<service> <details…> [--field value…]",
 			Summary: "Request a service of the CoE; its turnaround counts business days",
 			Examples: []string{
 				"/request listening-report Q4 sentiment deep dive --brand acme --question why did sentiment drop --due-by 2026-12-10",
