@@ -156,7 +156,7 @@ type KPI struct {
 	Unit        string  `yaml:"unit"`      // "%", "min", "", ...
 	Better      string  `yaml:"better"`    // higher | lower
 	Target      float64 `yaml:"target"`
-	Source      string  `yaml:"source"` // "data" (hooks/import), "routing", "crises"
+	Source      string  `yaml:"source"` // "data" (hooks/import), "routing", "crises", "content", "requests"
 	// Signed lets a data point's value or numerator be negative (a net
 	// score such as positive minus negative mentions); otherwise it is refused.
 	Signed bool `yaml:"signed"`
