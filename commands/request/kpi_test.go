@@ -16,6 +16,7 @@ import (
 func TestRequestKPIs(t *testing.T) {
 	commandstest.EachStore(t, func(t *testing.T, st commandstest.Option) {
 		h := commandstest.New(t, []commandstest.Register{role.Register, request.Register, kpi.Register}, st)
+		h.Say("/role assign analytics @sam")
 		for range 3 {
 			h.Say("@priya " + report)
 		}

@@ -126,7 +126,9 @@ func TestReminderAndLateNoteFireOnce(t *testing.T) {
 		h.Say("@priya /request new-social-account Outlet TikTok --network tiktok --owner @sam --purpose clearance").
 			Contains(t, "due Wed 25 Nov 18:00")
 		h.Say("@sam /request claim 1").Contains(t, "@sam claimed request #1")
-		h.Say("@lee /request claim 1").Fails(t, bot.EConflict, "claimed by @sam already")
+		h.Say("@lee /request claim 1").Fails(t, bot.EForbidden, "only the claimer or a holder of analytics may claim request #1")
+		h.Say("@alex /request claim 1").Fails(t, bot.EConflict, "claimed by @sam already")
+		h.Say("@priya /request update 1 hurry").Fails(t, bot.EForbidden, "may update")
 		h.Say("@sam /request update 1 first draft shared with legal").Contains(t, "@priya has been told")
 		if dms := events(h, "dm", "@priya"); len(dms) != 2 || !strings.Contains(dms[1], "first draft shared with legal") {
 			t.Errorf("requester DMs = %q", dms)
@@ -184,7 +186,8 @@ func TestListAndCancelPermissions(t *testing.T) {
 		t.Error("--mine shows others' requests")
 	}
 	h.Say("@priya /request list --service campaign-support").Contains(t, "#2 campaign-support", "ig, tiktok")
-	h.Say("@lee /request cancel 2 I do not like it").Fails(t, bot.EForbidden, "only @omar, the claimer or a holder of community")
+	h.Say("@lee /request cancel 2 I do not like it").Fails(t, bot.EForbidden, "only @omar, the claimer or a holder of community may cancel")
+	h.Say("@lee /request done 2").Fails(t, bot.EForbidden, "may deliver")
 	h.Say("@alex /request cancel 2 merged into #1").Contains(t, "cancelled")
 	h.Say("@priya /request list").Contains(t, "Open requests (1)")
 }

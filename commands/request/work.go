@@ -25,6 +25,9 @@ func (h *handlers) claim(ctx context.Context, c *bot.Context) error {
 	if err != nil {
 		return err
 	}
+	if err := h.may(ctx, c.User, store.ServiceRequest{ID: r.ID, Service: r.Service}, svc, "claim", false); err != nil {
+		return err
+	}
 	now := h.Clock.Now()
 	r, err = h.Store.UpdateRequest(ctx, r.ID, func(u *store.ServiceRequest) error {
 		if err := closed(*u); err != nil {
@@ -48,8 +51,11 @@ func (h *handlers) claim(ctx context.Context, c *bot.Context) error {
 }
 
 func (h *handlers) update(ctx context.Context, c *bot.Context) error {
-	r, _, err := h.request(ctx, c)
+	r, svc, err := h.request(ctx, c)
 	if err != nil {
+		return err
+	}
+	if err := h.may(ctx, c.User, r, svc, "update", false); err != nil {
 		return err
 	}
 	note := c.Args.Text(1)
@@ -78,8 +84,11 @@ func (h *handlers) done(ctx context.Context, c *bot.Context) error {
 	if len(c.Args.Words) > 1 {
 		return bot.Errorf(bot.EInvalid, "done takes an id and an optional --link, not %q", c.Args.Text(1))
 	}
-	r, _, err := h.request(ctx, c)
+	r, svc, err := h.request(ctx, c)
 	if err != nil {
+		return err
+	}
+	if err := h.may(ctx, c.User, r, svc, "deliver", false); err != nil {
 		return err
 	}
 	now := h.Clock.Now()
@@ -114,7 +123,7 @@ func (h *handlers) cancel(ctx context.Context, c *bot.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := h.mayCancel(ctx, c.User, r, svc); err != nil {
+	if err := h.may(ctx, c.User, r, svc, "cancel", true); err != nil {
 		return err
 	}
 	reason := c.Args.Text(1)
@@ -135,10 +144,10 @@ func (h *handlers) cancel(ctx context.Context, c *bot.Context) error {
 	return c.Reply(bot.Message{Text: fmt.Sprintf("🚫 %s cancelled: %s. Its slot in the week of %s is free again.", label(r), reason, h.weekLabel(r.Week))})
 }
 
-// mayCancel lets the requester, the claimer, the owner role's holders and
-// the CoE lead cancel a request.
-func (h *handlers) mayCancel(ctx context.Context, user string, r store.ServiceRequest, svc config.Service) error {
-	if user == r.RequestedBy || user == r.ClaimedBy || h.Config.IsCoELead(user) {
+// may lets the claimer, the owner role's holders and the CoE lead act on
+// a request, and its requester too when requester is set.
+func (h *handlers) may(ctx context.Context, user string, r store.ServiceRequest, svc config.Service, verb string, requester bool) error {
+	if user == r.ClaimedBy || h.Config.IsCoELead(user) || requester && user == r.RequestedBy {
 		return nil
 	}
 	held, err := h.Roster().HeldRoles(ctx, user, []string{svc.Owner})
@@ -148,7 +157,11 @@ func (h *handlers) mayCancel(ctx context.Context, user string, r store.ServiceRe
 	if len(held) > 0 {
 		return nil
 	}
-	return bot.Errorf(bot.EForbidden, "only @%s, the claimer or a holder of %s may cancel %s", r.RequestedBy, svc.Owner, label(r))
+	who := "the claimer or a holder of " + svc.Owner
+	if requester {
+		who = "@" + r.RequestedBy + ", " + who
+	}
+	return bot.Errorf(bot.EForbidden, "only %s may %s %s", who, verb, label(r))
 }
 
 // stopTimers cancels a closed request's reminder and late note. A failure
