@@ -85,6 +85,9 @@ func (c *Config) applyDefaults(root *yaml.Node) {
 	ifAbsent(root, path{"approvals", "segregation_of_duties"}, &c.Approvals.SegregationOfDuties, true)
 	c.contentDefaults(root)
 	c.accountsDefaults(root)
+	for i := range c.Services {
+		orDefault(&c.Services[i].Channel, c.Channels.Social)
+	}
 }
 
 // contentDefaults fills in the content chains' defaults.

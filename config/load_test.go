@@ -20,7 +20,7 @@ func TestLoadEmbeddedExample(t *testing.T) {
 	if cfg.Org.Location.String() != "Europe/Berlin" || !cfg.IsCoELead("alex") {
 		t.Errorf("org = %+v, want Europe/Berlin led by alex", cfg.Org)
 	}
-	if len(cfg.People) != 10 || len(cfg.Brands) != 3 || len(cfg.Roles) != 12 || len(cfg.Departments) != 5 || len(cfg.KPIs) != 18 {
+	if len(cfg.People) != 10 || len(cfg.Brands) != 3 || len(cfg.Roles) != 12 || len(cfg.Departments) != 5 || len(cfg.KPIs) != 21 {
 		t.Errorf("counts: %d people, %d brands, %d roles, %d departments, %d KPIs",
 			len(cfg.People), len(cfg.Brands), len(cfg.Roles), len(cfg.Departments), len(cfg.KPIs))
 	}
@@ -107,15 +107,15 @@ func TestDecodeErrors(t *testing.T) {
 		{"unknown top-level setting", "permissions:", "colour: red\npermissions:",
 			[]string{`38: unknown key "colour"; valid keys: ` + topLevelKeys()}},
 		{"typo in a section", "  timezone:", "  timezon:",
-			[]string{`3: unknown key "timezon" in org; valid keys: coe_lead, name, timezone`}},
+			[]string{`3: unknown key "timezon" in org; valid keys: coe_lead, holidays, name, timezone`}},
 		{"unknown setting in a list item", "        brand: acme\n", "        brand: acme\n        backups: true\n",
 			[]string{`17: unknown key "backups" in roles[0].holders[0]; valid keys: backup, brand, person`}},
 		{"unknown setting in a flow mapping", "checkin: 15m}", "checkin: 15m, chekin: 1m}",
 			[]string{`24: unknown key "chekin" in playbook.sev1; valid keys: approvers, checkin, holding_statement, invite, meaning, min_reach, name, negative_share, press, quorum, spokesperson_role, volume_multiple`}},
 		{"several unknown settings", "  timezone:", "  timezon:\n  colour: red\n  tz:",
-			[]string{`3: unknown key "timezon" in org; valid keys: coe_lead, name, timezone`,
-				`4: unknown key "colour" in org; valid keys: coe_lead, name, timezone`,
-				`5: unknown key "tz" in org; valid keys: coe_lead, name, timezone`}},
+			[]string{`3: unknown key "timezon" in org; valid keys: coe_lead, holidays, name, timezone`,
+				`4: unknown key "colour" in org; valid keys: coe_lead, holidays, name, timezone`,
+				`5: unknown key "tz" in org; valid keys: coe_lead, holidays, name, timezone`}},
 		{"misspelled department field", "    liaison_role: care\n", "    liason_role: care\n",
 			[]string{`21: unknown key "liason_role" in departments[0]; valid keys: channel, id, liaison_role, name, sla`}},
 		{"misspelled playbook field in block style", "  sev2: {invite: [lead], approvers: [comms], quorum: 1, checkin: 30m}\n",

@@ -22,6 +22,7 @@ type Config struct {
 	Approvals   Approvals           `yaml:"approvals"`
 	Content     Content             `yaml:"content"`
 	Accounts    Accounts            `yaml:"accounts"`
+	Services    []Service           `yaml:"services"`    // the CoE's service catalogue (/request)
 	Permissions map[string][]string `yaml:"permissions"` // permission key -> roles allowed
 	Env         Env                 `yaml:"-"`
 	Source      string              `yaml:"-"` // file path, or "embedded example"
@@ -33,6 +34,7 @@ type Org struct {
 	Name     string         `yaml:"name"`
 	TimeZone string         `yaml:"timezone"` // IANA, e.g. Europe/Berlin
 	CoELead  string         `yaml:"coe_lead"` // person id; may run every permissioned command
+	Holidays []string       `yaml:"holidays"` // YYYY-MM-DD, skipped with weekends in business days
 	Location *time.Location `yaml:"-"`
 }
 
@@ -155,7 +157,7 @@ type KPI struct {
 	Unit        string  `yaml:"unit"`      // "%", "min", "", ...
 	Better      string  `yaml:"better"`    // higher | lower
 	Target      float64 `yaml:"target"`
-	Source      string  `yaml:"source"` // "data" (hooks/import), "routing", "crises"
+	Source      string  `yaml:"source"` // "data" (hooks/import), "routing", "crises", "content", "requests"
 	// Signed lets a data point's value or numerator be negative (a net
 	// score such as positive minus negative mentions); otherwise it is refused.
 	Signed bool `yaml:"signed"`

@@ -50,6 +50,7 @@ func (c *Config) validate(file string, root *yaml.Node) []*Error {
 	k.schedules()
 	k.content()
 	k.accounts()
+	k.services()
 	k.permissions()
 	return k.errs
 }

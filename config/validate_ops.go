@@ -131,7 +131,7 @@ func (k *checker) kpis() {
 			k.oneOf(p.with("aggregate"), kpi.Aggregate, "sum", "mean", "last")
 		}
 		k.oneOf(p.with("better"), kpi.Better, "higher", "lower")
-		k.oneOf(p.with("source"), kpi.Source, "data", "routing", "crises", "content")
+		k.oneOf(p.with("source"), kpi.Source, "data", "routing", "crises", "content", "requests")
 	}
 }
 

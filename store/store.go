@@ -36,6 +36,7 @@ type Store interface {
 	KPIs
 	Contents
 	Accounts
+	Requests
 	bot.TimerStore
 	bot.ButtonStore
 	Ping(ctx context.Context) error

@@ -22,10 +22,11 @@ const (
 
 // Sources of a KPI's data (config.KPI.Source).
 const (
-	SourceData    = "data"    // POST /hooks/metrics and CSV imports
-	SourceRouting = "routing" // routed issues
-	SourceCrises  = "crises"  // crisis rooms
-	SourceContent = "content" // content approvals
+	SourceData     = "data"     // POST /hooks/metrics and CSV imports
+	SourceRouting  = "routing"  // routed issues
+	SourceCrises   = "crises"   // crisis rooms
+	SourceContent  = "content"  // content approvals
+	SourceRequests = "requests" // service requests (/request)
 )
 
 // Value is a KPI's value for one period; OK is false when the period has

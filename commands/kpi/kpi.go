@@ -20,10 +20,11 @@ import (
 // webhook and the CSV importer all go through it.
 type Service struct {
 	commands.Deps
-	points  store.KPIs
-	issues  RoutedIssues // nil: routing KPIs have no data
-	crises  CrisisList   // nil: crisis KPIs have no data
-	content ContentList  // nil: content KPIs have no data
+	points   store.KPIs
+	issues   RoutedIssues // nil: routing KPIs have no data
+	crises   CrisisList   // nil: crisis KPIs have no data
+	content  ContentList  // nil: content KPIs have no data
+	requests RequestList  // nil: request KPIs have no data
 }
 
 // New returns a service over d; d.Coord may be nil (no cache). Routed
@@ -40,6 +41,7 @@ func New(d commands.Deps) *Service {
 	s.issues, _ = d.Store.(RoutedIssues)
 	s.crises, _ = d.Store.(CrisisList)
 	s.content, _ = d.Store.(ContentList)
+	s.requests, _ = d.Store.(RequestList)
 	return s
 }
 

@@ -110,6 +110,8 @@ func (s *Service) measureNames(k config.KPI) (num, den string, err error) {
 		known = crisisMeasures
 	case SourceContent:
 		known = s.contentMeasures()
+	case SourceRequests:
+		known = s.requestMeasures()
 	}
 	num, den = k.Numerator, k.Denominator
 	if num == "" {
@@ -134,6 +136,10 @@ func defaultMeasure(k config.KPI) string {
 		return "cycle_minutes"
 	case k.Source == SourceContent:
 		return "approved"
+	case k.Source == SourceRequests && needsSamples(k):
+		return "delivery_hours"
+	case k.Source == SourceRequests:
+		return "backlog"
 	case needsSamples(k):
 		return "response_minutes"
 	}
@@ -147,6 +153,8 @@ func (s *Service) items(ctx context.Context, k config.KPI, q Query, span Span) (
 		return s.crisisItems(ctx, q, span)
 	case SourceContent:
 		return s.contentItems(ctx, q, span)
+	case SourceRequests:
+		return s.requestItems(ctx, q, span)
 	}
 	if s.issues == nil {
 		return nil, "no routed issues are available", nil

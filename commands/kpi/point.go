@@ -293,6 +293,8 @@ func sourceLabel(source string) string {
 		return "crisis rooms"
 	case SourceContent:
 		return "content approvals"
+	case SourceRequests:
+		return "service requests"
 	}
 	return "data points"
 }

@@ -126,7 +126,12 @@ func (cat *catalog) addRun() {
 }
 
 func newSpec(c *bot.Command, placeholders map[string]bool, log *slog.Logger) *commandSpec {
-	params := parseUsage(c.Args, placeholders)
+	// A flag the usage shows but the definition does not declare (a
+	// placeholder such as /request's "[--field value…]") would be refused
+	// by the router: it is not offered.
+	params := slices.DeleteFunc(parseUsage(c.Args, placeholders), func(p param) bool {
+		return p.flag != "" && !slices.Contains(c.Options, p.flag) && !slices.Contains(c.Switches, p.flag)
+	})
 	params = addUndeclaredFlags(params, c.Options, kindString)
 	params = addUndeclaredFlags(params, c.Switches, kindBoolean)
 	names := map[string]bool{}

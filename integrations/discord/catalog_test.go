@@ -35,7 +35,7 @@ func TestApplicationCommandsFromDefinitions(t *testing.T) {
 		bot.Command{Group: "decision", Args: "<text…> [--context C]", Options: []string{"context"}, Summary: "Log a decision", Handler: noop},
 		bot.Command{Group: "alerts", Summary: "Show alerts", Handler: noop},
 		bot.Command{Group: "alerts", Name: "ack", Args: "<id>", Handler: noop},
-		bot.Command{Group: "Weird Group!", Name: "Do It", Args: "[--verbose]", Handler: noop},
+		bot.Command{Group: "Weird Group!", Name: "Do It", Args: "[--verbose]", Switches: []string{"verbose"}, Handler: noop},
 	)
 	got := map[string]string{}
 	for _, c := range cat.applicationCommands() {

@@ -51,7 +51,7 @@ func TestManifest(t *testing.T) {
 			t.Errorf("%s: url %q, should_escape %v", c.Command, c.URL, c.ShouldEscape)
 		}
 	}
-	want := []string{"/interlock", "/crisis", "/role", "/test", "/kpi", "/route", "/sync", "/decision", "/decisions", "/alerts", "/content"}
+	want := []string{"/interlock", "/crisis", "/role", "/test", "/kpi", "/route", "/sync", "/decision", "/decisions", "/alerts", "/content", "/request", "/workload"}
 	if !slices.Equal(commands, want) {
 		t.Errorf("commands %v, want %v", commands, want)
 	}

@@ -19,6 +19,7 @@ import (
 	"github.com/interlock-coe/interlock/commands/decision"
 	"github.com/interlock-coe/interlock/commands/experiment"
 	"github.com/interlock-coe/interlock/commands/kpi"
+	"github.com/interlock-coe/interlock/commands/request"
 	"github.com/interlock-coe/interlock/commands/role"
 	"github.com/interlock-coe/interlock/commands/route"
 	"github.com/interlock-coe/interlock/commands/syncs"
@@ -131,6 +132,7 @@ func (a *App) Register(chat bot.Chat, people bot.Directory) Features {
 	decision.Register(a.Router, d)
 	content.Register(a.Router, d)
 	f.Accounts = accounts.Register(a.Router, d)
+	request.Register(a.Router, d)
 	// Crisis before alerts: a sev1 spike opens its room through the router.
 	crisis.Register(a.Router, d, a.Store)
 	f.Alerts = alerts.Register(a.Router, d)
