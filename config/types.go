@@ -21,6 +21,7 @@ type Config struct {
 	Tests       Tests               `yaml:"tests"`
 	Approvals   Approvals           `yaml:"approvals"`
 	Content     Content             `yaml:"content"`
+	Templates   Templates           `yaml:"templates"`
 	Permissions map[string][]string `yaml:"permissions"` // permission key -> roles allowed
 	Env         Env                 `yaml:"-"`
 	Source      string              `yaml:"-"` // file path, or "embedded example"
@@ -188,6 +189,13 @@ type Content struct {
 	DefaultSensitivity string                 `yaml:"default_sensitivity"` // default "medium"
 	PublishWarning     time.Duration          `yaml:"publish_warning"`     // warn this long before --publish-at; default 2h
 	Sensitivity        map[string]Sensitivity `yaml:"sensitivity"`         // level -> chain
+}
+
+// Templates holds the reply-template settings (/template).
+type Templates struct {
+	// Sensitivity is the content level whose chain approves each version
+	// (default "high": comms, then legal).
+	Sensitivity string `yaml:"sensitivity"`
 }
 
 // Sensitivity is one level's approval chain.

@@ -13,6 +13,7 @@ func templateTests() []test {
 		{"TemplateAddEditAndStatus", testTemplateAddEditAndStatus},
 		{"TemplateNameUniqueAndRetire", testTemplateNameUniqueAndRetire},
 		{"TemplateUsesCountedFromAnswers", testTemplateUsesCountedFromAnswers},
+		{"ContentWithBodyInsteadOfLink", testContentWithBody},
 	}
 }
 
@@ -119,5 +120,24 @@ func testTemplateUsesCountedFromAnswers(t *testing.T, s store.Store) {
 	}
 	if tp := must(s.Template(t.Context(), "greeting"))(t); tp.Uses != 2 {
 		t.Errorf("uses = %d, want 2", tp.Uses)
+	}
+}
+
+func testContentWithBody(t *testing.T, s store.Store) {
+	it := store.ContentItem{
+		Title: "template greeting v1", Body: "Hello {name}", Sensitivity: "high", SubmittedBy: "priya", SubmittedAt: base(),
+		Status: store.ContentInReview,
+		Stages: []store.ContentStage{{Name: "legal", Roles: []string{"legal"}, Quorum: 1, Target: time.Hour, Status: store.StagePending, StartedAt: base()}},
+	}
+	entry := store.ContentEntry{At: base(), Actor: "priya", Action: "submitted", Version: 1}
+	got := must(s.SubmitContent(t.Context(), it, entry, nil))(t)
+	if re := must(s.ContentItem(t.Context(), got.ID))(t); re.Body != "Hello {name}" || re.Link != "" {
+		t.Errorf("reloaded = %+v", re)
+	}
+	for _, bad := range []store.ContentItem{{Title: "neither"}, {Title: "both", Link: "https://x", Body: "y"}} {
+		bad.Sensitivity, bad.SubmittedBy, bad.SubmittedAt, bad.Status, bad.Stages = it.Sensitivity, it.SubmittedBy, it.SubmittedAt, it.Status, it.Stages
+		if _, err := s.SubmitContent(t.Context(), bad, entry, nil); !bot.IsCode(err, bot.EInvalid) {
+			t.Errorf("%s: %v, want invalid", bad.Title, err)
+		}
 	}
 }

@@ -24,3 +24,6 @@ CREATE TABLE template_versions (
 
 ALTER TABLE routed_issues ADD COLUMN answer_template TEXT NOT NULL DEFAULT '';
 ALTER TABLE routed_issues ADD COLUMN answer_template_version INTEGER NOT NULL DEFAULT 0;
+
+-- Content that is text rather than a link (a template version) keeps it here.
+ALTER TABLE content_items ADD COLUMN body TEXT NOT NULL DEFAULT '';
