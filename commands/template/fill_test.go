@@ -36,12 +36,12 @@ func TestFill(t *testing.T) {
 
 func TestPlaceholdersRefuseBadText(t *testing.T) {
 	for text, want := range map[string]string{
-		"":                "no text",
-		"Hi {name":        "a { without its }",
-		"Hi name}":        "a } without its {",
-		"Hi {first name}": "is not a name",
-		"Hi {}":           "is not a name",
-		"Hi {1st}":        "is not a name",
+		"":                             "no text",
+		"Hi {name":                     "a { without its }",
+		"Hi name}":                     "a } without its {",
+		"Hi {first name}":              "is not a name",
+		"Hi {}":                        "is not a name",
+		"Hi {1st}":                     "is not a name",
 		strings.Repeat("x", maxText+1): "characters long",
 	} {
 		if _, err := Placeholders(text); !bot.IsCode(err, bot.EInvalid) || !strings.Contains(err.Error(), want) {
