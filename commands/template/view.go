@@ -38,7 +38,7 @@ func (h *handlers) list(ctx context.Context, c *bot.Context) error {
 // state says which version is in use and what waits: "v1 in use · v2 in-review · 3 uses".
 func state(t store.Template) string {
 	if !t.RetiredAt.IsZero() {
-		return fmt.Sprintf("retired by @%s · %d uses", t.RetiredBy, t.Uses)
+		return fmt.Sprintf("retired by @%s · %s", t.RetiredBy, uses(t.Uses))
 	}
 	var parts []string
 	v, ok := t.Approved()
@@ -50,7 +50,7 @@ func state(t store.Template) string {
 	if l := t.Latest(); l.Version > v.Version && l.Status != store.ContentWithdrawn {
 		parts = append(parts, fmt.Sprintf("v%d %s", l.Version, l.Status))
 	}
-	parts = append(parts, fmt.Sprintf("%d uses", t.Uses))
+	parts = append(parts, uses(t.Uses))
 	return strings.Join(parts, " · ")
 }
 
@@ -82,4 +82,8 @@ func (h *handlers) show(ctx context.Context, c *bot.Context) error {
 func usage(n, text string) string {
 	keys, _ := Placeholders(text)
 	return strings.TrimSpace("/route answer <id> --template " + n + " " + assignments(keys))
+}
+
+func uses(n int) string {
+	return fmt.Sprintf("%d %s", n, plural(n, "use", "uses"))
 }
