@@ -52,6 +52,9 @@ func (k *checker) content() {
 		if _, ok := c.Sensitivity[c.DefaultSensitivity]; !ok {
 			k.errorf(p.with("default_sensitivity"), "unknown sensitivity %q; levels: %s", c.DefaultSensitivity, strings.Join(k.cfg.ContentLevels(), ", "))
 		}
+		if _, ok := c.Sensitivity[k.cfg.Templates.Sensitivity]; !ok {
+			k.errorf(path{"templates", "sensitivity"}, "unknown sensitivity %q; levels: %s", k.cfg.Templates.Sensitivity, strings.Join(k.cfg.ContentLevels(), ", "))
+		}
 	}
 	for _, level := range slices.Sorted(maps.Keys(c.Sensitivity)) {
 		lp := p.with("sensitivity", level)

@@ -14,6 +14,9 @@ func TestExampleContentChains(t *testing.T) {
 	if got := strings.Join(cfg.ContentLevels(), ","); got != "low,medium,high,regulated" {
 		t.Errorf("levels = %s", got)
 	}
+	if cfg.Templates.Sensitivity != "high" {
+		t.Errorf("templates.sensitivity = %q, want high", cfg.Templates.Sensitivity)
+	}
 	if !cfg.Approvals.SegregationOfDuties {
 		t.Error("segregation of duties should default to on")
 	}
@@ -31,6 +34,7 @@ func TestContentValidation(t *testing.T) {
 	base := string(Example())
 	tests := []struct{ old, new, want string }{
 		{"default_sensitivity: medium", "default_sensitivity: urgent", `content.default_sensitivity: unknown sensitivity "urgent"`},
+		{"templates:\n  sensitivity: high", "templates:\n  sensitivity: secret", `templates.sensitivity: unknown sensitivity "secret"`},
 		{"      never_skip: [legal]\n", "      never_skip: [legal]\n      fast_track:\n        skip: [legal]\n", "content.sensitivity.high"},
 		{"          approvers: [social-lead]\n          target: 4h", "          approvers: [social-lead]\n          target: 0s", "content.sensitivity.low.stages[0].target: must be a positive duration"},
 		{"          approvers: [social-lead]\n", "          approvers: [nobody]\n", `content.sensitivity.low.stages[0].approvers: unknown role "nobody"`},

@@ -21,6 +21,7 @@ const (
 	DefaultClassifierMin  = 5
 	DefaultClassifierConf = 0.6
 	DefaultSensitivity    = "medium"
+	DefaultTemplateLevel  = "high"
 	DefaultPublishWarning = 2 * time.Hour
 )
 
@@ -94,6 +95,7 @@ func (c *Config) applyDefaults(root *yaml.Node) {
 func (c *Config) contentDefaults(root *yaml.Node) {
 	ifAbsent(root, path{"content", "default_sensitivity"}, &c.Content.DefaultSensitivity, DefaultSensitivity)
 	ifAbsent(root, path{"content", "publish_warning"}, &c.Content.PublishWarning, DefaultPublishWarning)
+	ifAbsent(root, path{"templates", "sensitivity"}, &c.Templates.Sensitivity, DefaultTemplateLevel)
 	for level, s := range c.Content.Sensitivity {
 		s.Level = level
 		p := path{"content", "sensitivity", level}

@@ -20,7 +20,7 @@ func TestLoadEmbeddedExample(t *testing.T) {
 	if cfg.Org.Location.String() != "Europe/Berlin" || !cfg.IsCoELead("alex") {
 		t.Errorf("org = %+v, want Europe/Berlin led by alex", cfg.Org)
 	}
-	if len(cfg.People) != 10 || len(cfg.Brands) != 3 || len(cfg.Roles) != 12 || len(cfg.Departments) != 5 || len(cfg.KPIs) != 21 {
+	if len(cfg.People) != 10 || len(cfg.Brands) != 3 || len(cfg.Roles) != 12 || len(cfg.Departments) != 5 || len(cfg.KPIs) != 22 {
 		t.Errorf("counts: %d people, %d brands, %d roles, %d departments, %d KPIs",
 			len(cfg.People), len(cfg.Brands), len(cfg.Roles), len(cfg.Departments), len(cfg.KPIs))
 	}

@@ -22,7 +22,8 @@ type Config struct {
 	Approvals   Approvals           `yaml:"approvals"`
 	Content     Content             `yaml:"content"`
 	Accounts    Accounts            `yaml:"accounts"`
-	Services    []Service           `yaml:"services"`    // the CoE's service catalogue (/request)
+	Services    []Service           `yaml:"services"` // the CoE's service catalogue (/request)
+	Templates   Templates           `yaml:"templates"`
 	Permissions map[string][]string `yaml:"permissions"` // permission key -> roles allowed
 	Env         Env                 `yaml:"-"`
 	Source      string              `yaml:"-"` // file path, or "embedded example"
@@ -191,6 +192,13 @@ type Content struct {
 	DefaultSensitivity string                 `yaml:"default_sensitivity"` // default "medium"
 	PublishWarning     time.Duration          `yaml:"publish_warning"`     // warn this long before --publish-at; default 2h
 	Sensitivity        map[string]Sensitivity `yaml:"sensitivity"`         // level -> chain
+}
+
+// Templates holds the reply-template settings (/template).
+type Templates struct {
+	// Sensitivity is the content level whose chain approves each version
+	// (default "high": comms, then legal).
+	Sensitivity string `yaml:"sensitivity"`
 }
 
 // Sensitivity is one level's approval chain.

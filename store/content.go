@@ -36,7 +36,8 @@ const (
 type ContentItem struct {
 	ID               int64
 	Title            string
-	Link             string
+	Link             string // "" when the content is Body
+	Body             string // text to approve as written (a reply template), "" for a link
 	Brand            string // "" = all brands
 	Channel          string // where it will be published, free text
 	Sensitivity      string

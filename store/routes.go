@@ -56,8 +56,12 @@ type RoutedIssue struct {
 	AnsweredBy  string
 	AnsweredAt  time.Time
 	Reply       string
-	ResolvedBy  string
-	ResolvedAt  time.Time
+	// Template and TemplateVersion name the reply template the answer
+	// was filled from ("" and 0 when typed).
+	Template        string
+	TemplateVersion int
+	ResolvedBy      string
+	ResolvedAt      time.Time
 
 	Delivery         string // DeliveryNone, DeliveryPending or DeliverySent
 	DeliveryAttempts int

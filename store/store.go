@@ -37,6 +37,7 @@ type Store interface {
 	Contents
 	Accounts
 	Requests
+	Templates
 	bot.TimerStore
 	bot.ButtonStore
 	Ping(ctx context.Context) error

@@ -38,11 +38,15 @@ func (h *handlers) answer(ctx context.Context, c *bot.Context, verdict string) e
 		return err // coded refusals are shown as they are
 	}
 	it = u.Item
+	h.showAnswer(c, it, a)
 	switch verdict {
 	case store.VerdictChanges:
+		next := fmt.Sprintf("Change it, then /content resubmit %d [--link URL]", it.ID)
+		if it.Body != "" {
+			next = "Send a changed text as a new version (a reply template: /template edit <name> <text…>)"
+		}
 		h.dm(ctx, []string{it.SubmittedBy}, bot.Message{Text: fmt.Sprintf(
-			"✏️ @%s asks for changes to %s at stage %s:\n> %s\nChange it, then /content resubmit %d [--link URL]",
-			c.User, label(it), a.stage.Name, a.comment, it.ID)})
+			"✏️ @%s asks for changes to %s at stage %s:\n> %s\n%s", c.User, label(it), a.stage.Name, a.comment, next)})
 		return c.Replyf("✏️ @%s sent content %s back to @%s for changes (stage %s): %s", c.User, bot.FormatID(it.ID), it.SubmittedBy, a.stage.Name, a.comment)
 	case store.VerdictReject:
 		h.dm(ctx, []string{it.SubmittedBy}, bot.Message{Text: fmt.Sprintf("❌ @%s rejected %s at stage %s:\n> %s", c.User, label(it), a.stage.Name, a.comment)})
@@ -71,8 +75,11 @@ func (h *handlers) approved(ctx context.Context, c *bot.Context, it store.Conten
 		}
 		return c.Reply(bot.Message{Text: text})
 	}
-	text := fmt.Sprintf("✅ Content %s is approved — every stage passed (%s, version %d): %s\nPublish it: %s",
-		bot.FormatID(it.ID), it.Sensitivity, it.Version, it.Title, it.Link)
+	text := fmt.Sprintf("✅ Content %s is approved — every stage passed (%s, version %d): %s",
+		bot.FormatID(it.ID), it.Sensitivity, it.Version, it.Title)
+	if it.Link != "" {
+		text += "\nPublish it: " + it.Link
+	}
 	if late := lateBy(it, a.now); late > 0 {
 		text += fmt.Sprintf("\n⚠ Approved after its publish time (%s), %s late.", h.stamp(it.PublishAt), bot.FormatDuration(late))
 	}
@@ -88,6 +95,9 @@ func (h *handlers) resubmit(ctx context.Context, c *bot.Context) error {
 		return err
 	}
 	link := c.Args.Flag("link")
+	if link != "" && it.Body != "" {
+		return bot.Errorf(bot.EInvalid, "content %s is a text, not a link: send the changed text as a new version", bot.FormatID(it.ID))
+	}
 	if link != "" {
 		if err := checkLink(link); err != nil {
 			return err

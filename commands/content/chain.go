@@ -187,7 +187,10 @@ func allApproved(it store.ContentItem) bool {
 func (h *handlers) finish(u *store.ContentUpdate, a *answering) {
 	it := &u.Item
 	it.Status, it.DecidedAt = store.ContentApproved, a.now
-	text := fmt.Sprintf("content %s approved (%s, version %d): %s — %s", bot.FormatID(it.ID), it.Sensitivity, it.Version, it.Title, it.Link)
+	text := fmt.Sprintf("content %s approved (%s, version %d): %s", bot.FormatID(it.ID), it.Sensitivity, it.Version, it.Title)
+	if it.Link != "" {
+		text += " — " + it.Link
+	}
 	if late := lateBy(*it, a.now); late > 0 {
 		text += fmt.Sprintf(" (after its publish time, %s late)", bot.FormatDuration(late))
 	}

@@ -138,7 +138,11 @@ func (h *handlers) show(ctx context.Context, c *bot.Context) error {
 	now := h.Clock.Now()
 	var fields []bot.Field
 	fields = append(fields, bot.Field{Title: "Status", Value: fmt.Sprintf("%s, version %d", it.Status, it.Version)})
-	fields = append(fields, bot.Field{Title: "Link", Value: it.Link})
+	if it.Link != "" {
+		fields = append(fields, bot.Field{Title: "Link", Value: it.Link})
+	} else {
+		fields = append(fields, bot.Field{Title: "Text", Value: it.Body})
+	}
 	if it.Brand != "" || it.Channel != "" {
 		fields = append(fields, bot.Field{Title: "Brand / channel", Value: strings.Trim(it.Brand+" / "+it.Channel, " /")})
 	}

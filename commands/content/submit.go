@@ -150,7 +150,7 @@ func (h *handlers) approvers(ctx context.Context, it store.ContentItem, st store
 // button has its typed command.
 func (h *handlers) request(it store.ContentItem, st store.ContentStage) bot.Message {
 	text := fmt.Sprintf("@%s asks your approval as %s, within %s:\n%s", it.SubmittedBy, strings.Join(st.Roles, " or "),
-		bot.FormatDuration(st.Target), it.Link)
+		bot.FormatDuration(st.Target), subject(it))
 	var fields []bot.Field
 	if it.Channel != "" {
 		fields = append(fields, bot.Field{Title: "Channel", Value: it.Channel})
@@ -170,11 +170,19 @@ func (h *handlers) request(it store.ContentItem, st store.ContentStage) bot.Mess
 		Fields: fields,
 		Buttons: []bot.Button{
 			{Label: "Approve", Command: fmt.Sprintf("/content approve %d", it.ID), Style: bot.StylePrimary},
-			{Label: "Request changes", Command: fmt.Sprintf("/content changes %d changes requested from the approval request", it.ID)},
-			{Label: "Reject", Command: fmt.Sprintf("/content reject %d rejected from the approval request", it.ID), Style: bot.StyleDanger},
+			{Label: "Request changes", Command: fmt.Sprintf("/content changes %d", it.ID), Input: changesInput()},
+			{Label: "Reject", Command: fmt.Sprintf("/content reject %d", it.ID), Style: bot.StyleDanger, Input: rejectInput()},
 		},
 		Footer: fmt.Sprintf("Or type /content approve %d [comment…] · /content changes %d <what…> · /content reject %d <reason…>", it.ID, it.ID, it.ID),
 	}
+}
+
+// subject is what approvers judge: the link, or the text itself quoted.
+func subject(it store.ContentItem) string {
+	if it.Body == "" {
+		return it.Link
+	}
+	return "> " + strings.ReplaceAll(it.Body, "\n", "\n> ")
 }
 
 func plural(n int) string {

@@ -75,7 +75,18 @@ func (s *Service) scope(q Query) string {
 	if q.Channel != "" {
 		channel = q.Channel
 	}
+	if q.Department != "" {
+		return brand + " · " + channel + " · " + s.deptName(q.Department)
+	}
 	return brand + " · " + channel
+}
+
+// deptName is a department's name for titles (its id when unknown).
+func (s *Service) deptName(id string) string {
+	if d, ok := s.Config.Department(id); ok {
+		return d.Name
+	}
+	return id
 }
 
 // Definition states how k is computed: the one org-wide definition.

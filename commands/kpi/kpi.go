@@ -51,14 +51,15 @@ func Register(r *bot.Router, d commands.Deps) { New(d).Register(r) }
 // Register adds /kpi to r.
 func (s *Service) Register(r *bot.Router) {
 	r.Register(bot.Command{
-		Group: "kpi", Args: "[metric] [--brand B] [--channel C] [--period 7d|30d|mtd|qtd]",
+		Group: "kpi", Args: "[metric] [--brand B] [--channel C] [--dept D] [--period 7d|30d|mtd|qtd]",
 		Summary: "Show a KPI (latest, previous, change, target, trend), or the scorecard of every KPI",
 		Examples: []string{
 			"/kpi",
 			"/kpi engagement-rate --brand acme --period 30d",
 			"/kpi response-time-median --period mtd",
+			"/kpi template-share --dept customer-care",
 		},
-		Options: []string{"brand", "channel", "period"},
+		Options: []string{"brand", "channel", "dept", "period"},
 		Handler: s.command,
 	})
 }
@@ -96,6 +97,13 @@ func (s *Service) parseQuery(a bot.Args) (Query, error) {
 		if q.Channel, err = checkChannel(a.Flag("channel")); err != nil {
 			return q, bot.Errorf(bot.EInvalid, "%s", err.Error())
 		}
+	}
+	if a.Has("dept") {
+		d, ok := s.Config.Department(a.Flag("dept"))
+		if !ok {
+			return q, bot.Errorf(bot.EInvalid, "unknown department %q; departments: %s", a.Flag("dept"), strings.Join(s.Config.DepartmentIDs(), ", "))
+		}
+		q.Department = d.ID
 	}
 	q.Period, err = ParsePeriod(a.Flag("period"))
 	return q, err

@@ -114,7 +114,7 @@ func TestKPICommandInput(t *testing.T) {
 	h.Say("/kpi csat --period 90d").Fails(t, bot.EInvalid, "unknown period")
 	h.Say("/kpi csat --brand initech").Fails(t, bot.EInvalid, "unknown brand")
 	h.Say("/kpi csat --channel in/stagram").Fails(t, bot.EInvalid, "is not a channel name")
-	h.Say("/kpi csat --colour red").Fails(t, bot.EInvalid, "Usage: /kpi [metric] [--brand B] [--channel C] [--period 7d|30d|mtd|qtd]")
+	h.Say("/kpi csat --colour red").Fails(t, bot.EInvalid, "Usage: /kpi [metric] [--brand B] [--channel C] [--dept D] [--period 7d|30d|mtd|qtd]")
 	res := h.Say("/kpi CSAT --channel Instagram --period qtd").Contains(t,
 		"Customer satisfaction · all brands · instagram · quarter to date",
 		"Latest (2026-10-01 – 2026-11-23): no data", "Change: n/a", "Target: 85% (no data)", "Trend (8 × 54 days): ········")

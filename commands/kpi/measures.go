@@ -41,6 +41,9 @@ type CrisisList interface {
 //   - response_minutes: minutes from routing to the first response
 //     (default of median and p90).
 //   - resolved: resolved issues.
+//   - replied: issues answered with a reply; replied_with_template: those
+//     whose reply was filled from an approved template (their ratio is the
+//     template use share).
 //
 // Crises, in the period they were opened (a crisis of every brand counts
 // for each brand):
@@ -50,7 +53,7 @@ type CrisisList interface {
 //     median and p90).
 //   - resolved, resolve_minutes: resolved crises; minutes to resolution.
 var (
-	routingMeasures = []string{"routed", "answered", "due", "answered_within_sla", "response_minutes", "resolved"}
+	routingMeasures = []string{"routed", "answered", "due", "answered_within_sla", "response_minutes", "resolved", "replied", "replied_with_template"}
 	crisisMeasures  = []string{"opened", "assembled", "assemble_minutes", "resolved", "resolve_minutes"}
 )
 
@@ -212,6 +215,12 @@ func issueMeasures(is store.RoutedIssue, now time.Time) map[string]float64 {
 	}
 	if !is.ResolvedAt.IsZero() {
 		m["resolved"] = 1
+	}
+	if !is.AnsweredAt.IsZero() {
+		m["replied"] = 1
+		if is.Template != "" {
+			m["replied_with_template"] = 1
+		}
 	}
 	return m
 }

@@ -114,7 +114,7 @@ func (s *Service) refresh(ctx context.Context, is store.RoutedIssue) {
 	}
 	dept, _ := s.Config.Department(is.Department)
 	ref := bot.MessageRef{Channel: is.PostChannel, ID: is.PostID}
-	if err := up.Update(ctx, ref, s.issueMessage(is, dept, nil)); err != nil {
+	if err := up.Update(ctx, ref, s.withTemplates(ctx, is, s.issueMessage(is, dept, nil))); err != nil {
 		s.Log.Warn("cannot update routed issue post", "issue", is.ID, "err", err)
 	}
 }

@@ -226,7 +226,7 @@ func (s *Service) post(ctx context.Context, is *store.RoutedIssue) ([]string, er
 	if err != nil {
 		return nil, err
 	}
-	ref, err := s.Chat.Post(ctx, dept.Channel, s.issueMessage(*is, dept, liaisons))
+	ref, err := s.Chat.Post(ctx, dept.Channel, s.withTemplates(ctx, *is, s.issueMessage(*is, dept, liaisons)))
 	if err != nil {
 		s.Log.Warn("cannot post routed issue; will retry", "issue", is.ID, "err", err)
 		return liaisons, fmt.Errorf("post issue %d in %s: %w", is.ID, dept.Channel, err)

@@ -69,10 +69,13 @@ func (s *Service) Register(r *bot.Router) {
 			Examples: []string{"/route claim 3"}, MinWords: 1, Handler: s.claim,
 		},
 		bot.Command{
-			Group: "route", Name: "answer", Args: "<id> <reply…>",
-			Summary:  "Record the reply and send it back to the social inbox",
-			Examples: []string{"/route answer 3 Sorry about that! A replacement ships today."},
-			MinWords: 1, Handler: s.answer,
+			Group: "route", Name: "answer", Args: "<id> <reply…> [--template NAME]",
+			Summary: "Record the reply and send it back to the social inbox; with --template the words are the template's key=value",
+			Examples: []string{
+				"/route answer 3 Sorry about that! A replacement ships today.",
+				`/route answer 3 --template late-parcel name=Ann order="A 12"`,
+			},
+			Options: []string{"template"}, MinWords: 1, Handler: s.answer,
 		},
 		bot.Command{
 			Group: "route", Name: "resolve", Args: "<id>",

@@ -124,11 +124,14 @@ func (s *Service) claim(ctx context.Context, c *bot.Context) error {
 }
 
 func (s *Service) answer(ctx context.Context, c *bot.Context) error {
-	reply := strings.TrimSpace(c.Args.Text(1))
-	if reply == "" {
+	if !c.Args.Has("template") && strings.TrimSpace(c.Args.Text(1)) == "" {
 		return bot.Errorf(bot.EInvalid, "type the reply after the id: /route answer %s <reply…>", strings.TrimPrefix(c.Args.Word(0), "#"))
 	}
 	is, err := s.workable(ctx, c, false)
+	if err != nil {
+		return err
+	}
+	reply, filled, err := s.reply(ctx, c, is)
 	if err != nil {
 		return err
 	}
@@ -149,6 +152,7 @@ func (s *Service) answer(ctx context.Context, c *bot.Context) error {
 			is.ClaimedBy, is.ClaimedAt = c.User, now
 		}
 		is.Status, is.Reply, is.AnsweredBy, is.AnsweredAt = store.IssueAnswered, reply, c.User, now
+		is.Template, is.TemplateVersion = filled.Name, filled.Version
 		if s.sender != nil {
 			is.Delivery = store.DeliveryPending
 		}
@@ -160,7 +164,7 @@ func (s *Service) answer(ctx context.Context, c *bot.Context) error {
 	s.stopClock(ctx, is.ID)
 	s.refresh(ctx, is)
 	text := fmt.Sprintf("💬 @%s answered %s, %s after it was routed. ", c.User, bot.FormatID(is.ID), bot.FormatDuration(now.Sub(is.RoutedAt)))
-	return c.Reply(bot.Message{Text: text + s.send(ctx, is)})
+	return c.Reply(bot.Message{Text: text + s.send(ctx, is) + templateNote(filled, reply)})
 }
 
 // send makes the first delivery attempt of a new answer and says how it

@@ -13,7 +13,7 @@ import (
 
 // contentColumns are the columns of content_items in scanContentItem's order.
 const contentColumns = `id, title, link, brand, channel, sensitivity, submitted_by, submitted_at, publish_at,
-	fast_track, fast_track_reason, version, status, decided_at, deadline_warned_at`
+	fast_track, fast_track_reason, version, status, decided_at, deadline_warned_at, body`
 
 // Limits of ListContent.
 const (
@@ -30,11 +30,11 @@ func (s *Store) SubmitContent(ctx context.Context, it store.ContentItem, e store
 	var out store.ContentItem
 	err := s.inTx(ctx, func(q *querier) error {
 		err := q.queryRow(ctx, `INSERT INTO content_items (title, link, brand, channel, sensitivity, submitted_by,
-				submitted_at, publish_at, fast_track, fast_track_reason, version, status)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+				submitted_at, publish_at, fast_track, fast_track_reason, version, status, body)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 			RETURNING id`,
 			it.Title, it.Link, it.Brand, it.Channel, it.Sensitivity, it.SubmittedBy,
-			it.SubmittedAt, zeroAsNull(it.PublishAt), it.FastTrack, it.FastTrackReason, max(it.Version, 1), it.Status).Scan(&it.ID)
+			it.SubmittedAt, zeroAsNull(it.PublishAt), it.FastTrack, it.FastTrackReason, max(it.Version, 1), it.Status, it.Body).Scan(&it.ID)
 		if err != nil {
 			return err
 		}
@@ -66,8 +66,8 @@ func (s *Store) SubmitContent(ctx context.Context, it store.ContentItem, e store
 
 func validContent(it store.ContentItem) error {
 	switch {
-	case it.Title == "" || it.Link == "":
-		return bot.Errorf(bot.EInvalid, "content needs a title and a link")
+	case it.Title == "" || (it.Link == "") == (it.Body == ""):
+		return bot.Errorf(bot.EInvalid, "content needs a title and either a link or a text")
 	case len(it.Stages) == 0:
 		return bot.Errorf(bot.EInvalid, "content needs at least one approval stage")
 	case it.SubmittedBy == "" || it.SubmittedAt.IsZero() || it.Status == "":

@@ -170,7 +170,7 @@ func scanContentItem(r Row) (store.ContentItem, error) {
 		publish, decided, warned sql.NullTime
 	)
 	err := r.Scan(&it.ID, &it.Title, &it.Link, &it.Brand, &it.Channel, &it.Sensitivity, &it.SubmittedBy, &it.SubmittedAt,
-		&publish, &it.FastTrack, &it.FastTrackReason, &it.Version, &it.Status, &decided, &warned)
+		&publish, &it.FastTrack, &it.FastTrackReason, &it.Version, &it.Status, &decided, &warned, &it.Body)
 	if err != nil {
 		return store.ContentItem{}, err
 	}

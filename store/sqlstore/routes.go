@@ -22,7 +22,8 @@ const issueColumns = `id, source, external_id, brand, platform, author, text, ur
 	department, rule_name, keyword, chosen_by, routed_by, status,
 	received_at, routed_at, due_at, post_channel, post_id, posted_at, reminded_at, escalated_at,
 	claimed_by, claimed_at, answered_by, answered_at, reply, resolved_by, resolved_at,
-	delivery, delivery_attempts, delivery_error, delivered_at, confidence`
+	delivery, delivery_attempts, delivery_error, delivered_at, confidence,
+	answer_template, answer_template_version`
 
 // CreateRoutedIssue stores a new issue with its timers, or returns the one
 // already stored with the same source and external id (created=false).
@@ -249,6 +250,7 @@ func saveIssue(ctx context.Context, q *querier, is store.RoutedIssue) error {
 			reminded_at = ?, escalated_at = ?, claimed_by = ?, claimed_at = ?, answered_by = ?, answered_at = ?,
 			reply = ?, resolved_by = ?, resolved_at = ?,
 			delivery = ?, delivery_attempts = ?, delivery_error = ?, delivered_at = ?, confidence = ?,
+			answer_template = ?, answer_template_version = ?,
 			revision = revision + 1
 		WHERE id = ?`,
 		is.Brand, is.Platform, is.Author, is.Text, is.URL,
@@ -257,6 +259,7 @@ func saveIssue(ctx context.Context, q *querier, is store.RoutedIssue) error {
 		zeroAsNull(is.RemindedAt), zeroAsNull(is.EscalatedAt), is.ClaimedBy, zeroAsNull(is.ClaimedAt),
 		is.AnsweredBy, zeroAsNull(is.AnsweredAt), is.Reply, is.ResolvedBy, zeroAsNull(is.ResolvedAt),
 		is.Delivery, is.DeliveryAttempts, is.DeliveryError, zeroAsNull(is.DeliveredAt), is.Confidence,
+		is.Template, is.TemplateVersion,
 		is.ID)
 	if err != nil {
 		return fmt.Errorf("save routed issue %d: %w", is.ID, err)
@@ -274,7 +277,8 @@ func scanIssue(r Rows) (store.RoutedIssue, error) {
 		&is.Department, &is.Rule, &is.Keyword, &is.ChosenBy, &is.RoutedBy, &is.Status,
 		&is.ReceivedAt, &is.RoutedAt, &is.DueAt, &is.PostChannel, &is.PostID, &posted, &reminded, &escalated,
 		&is.ClaimedBy, &claimed, &is.AnsweredBy, &answered, &is.Reply, &is.ResolvedBy, &resolved,
-		&is.Delivery, &is.DeliveryAttempts, &is.DeliveryError, &delivered, &is.Confidence)
+		&is.Delivery, &is.DeliveryAttempts, &is.DeliveryError, &delivered, &is.Confidence,
+		&is.Template, &is.TemplateVersion)
 	if err != nil {
 		return is, err
 	}

@@ -55,6 +55,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 	tests = append(tests, contentTests()...)
 	tests = append(tests, accountTests()...)
 	tests = append(tests, requestTests()...)
+	tests = append(tests, templateTests()...)
 	tests = append(tests, test{"Ping", testPing}, test{"UniqueViolationIsConflict", testUniqueViolation})
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -23,6 +23,7 @@ import (
 	"github.com/interlock-coe/interlock/commands/role"
 	"github.com/interlock-coe/interlock/commands/route"
 	"github.com/interlock-coe/interlock/commands/syncs"
+	"github.com/interlock-coe/interlock/commands/template"
 	"github.com/interlock-coe/interlock/config"
 	"github.com/interlock-coe/interlock/integrations/inbox"
 	"github.com/interlock-coe/interlock/store"
@@ -133,6 +134,7 @@ func (a *App) Register(chat bot.Chat, people bot.Directory) Features {
 	content.Register(a.Router, d)
 	f.Accounts = accounts.Register(a.Router, d)
 	request.Register(a.Router, d)
+	template.Register(a.Router, d)
 	// Crisis before alerts: a sev1 spike opens its room through the router.
 	crisis.Register(a.Router, d, a.Store)
 	f.Alerts = alerts.Register(a.Router, d)
