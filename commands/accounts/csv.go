@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/interlock-coe/interlock/bot"
+	"github.com/interlock-coe/interlock/bot/csvsafe"
 )
 
 // CSVHeader is the header of an account import file. The columns may come
@@ -22,9 +23,6 @@ const CSVHeader = "network,handle,brand,owner,backup,dept,url,two_factor,last_po
 const (
 	// MaxBadRows is how many refused rows a Report lists one by one.
 	MaxBadRows = 50
-	// MaxLineBytes bounds one line: a real row is a few hundred bytes, and
-	// without a bound a file with no newline is read into memory whole.
-	MaxLineBytes = 64 << 10
 )
 
 var (
@@ -130,7 +128,7 @@ func ParseRow(cols Columns, rec []string, loc *time.Location, now time.Time) (In
 // MaxLineBytes, a cancelled ctx or a failing store.
 func (s *Service) Import(ctx context.Context, src io.Reader, by string) (Report, error) {
 	var rep Report
-	r := csv.NewReader(&boundedReader{ctx: ctx, r: src, line: 1})
+	r := csv.NewReader(csvsafe.NewReader(ctx, src))
 	head, err := r.Read()
 	if errors.Is(err, io.EOF) {
 		return rep, fmt.Errorf("empty file: want the header %s", CSVHeader)
@@ -189,38 +187,4 @@ func csvProblem(pe *csv.ParseError) string {
 		return "wrong number of columns"
 	}
 	return pe.Err.Error()
-}
-
-// LineTooLongError stops an import at a line longer than MaxLineBytes.
-type LineTooLongError struct{ Line int }
-
-func (e *LineTooLongError) Error() string {
-	return fmt.Sprintf("line %d is longer than %d bytes; is this a CSV file?", e.Line, MaxLineBytes)
-}
-
-// boundedReader fails on a line longer than MaxLineBytes and as soon as
-// ctx is done, so neither an endless line nor an endless source holds the
-// import (or SIGTERM) off.
-type boundedReader struct {
-	ctx   context.Context
-	r     io.Reader
-	line  int
-	width int
-}
-
-func (b *boundedReader) Read(p []byte) (int, error) {
-	if err := b.ctx.Err(); err != nil {
-		return 0, fmt.Errorf("import stopped at line %d: %w", b.line, err)
-	}
-	n, err := b.r.Read(p)
-	for i, c := range p[:n] {
-		if c == '\n' {
-			b.line, b.width = b.line+1, 0
-			continue
-		}
-		if b.width++; b.width > MaxLineBytes {
-			return i, &LineTooLongError{Line: b.line}
-		}
-	}
-	return n, err
 }

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/interlock-coe/interlock/bot/csvsafe"
 	"github.com/interlock-coe/interlock/commands/accounts"
 	"github.com/interlock-coe/interlock/commands/commandstest"
 )
@@ -56,9 +57,9 @@ func TestImportReportsRows(t *testing.T) {
 
 func TestImportBoundsLinesAndHonoursCancellation(t *testing.T) {
 	_, svc := newHarness(t)
-	long := accounts.CSVHeader + "\n" + strings.Repeat("x", accounts.MaxLineBytes+10) + "\n"
+	long := accounts.CSVHeader + "\n" + strings.Repeat("x", csvsafe.MaxLineBytes+10) + "\n"
 	_, err := svc.Import(context.Background(), strings.NewReader(long), "alex")
-	var tooLong *accounts.LineTooLongError
+	var tooLong *csvsafe.LineTooLongError
 	if !errors.As(err, &tooLong) || tooLong.Line != 2 {
 		t.Errorf("long line: %v", err)
 	}

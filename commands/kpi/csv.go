@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/interlock-coe/interlock/bot/csvsafe"
 	"github.com/interlock-coe/interlock/config"
 	"github.com/interlock-coe/interlock/store"
 )
@@ -27,10 +28,6 @@ const (
 	// MaxBadRows is how many bad rows a Report lists one by one; the rest
 	// are only counted.
 	MaxBadRows = 50
-	// MaxLineBytes bounds one line of an import file: a real row is a few
-	// hundred bytes, and without a bound a file with no newline (/dev/zero)
-	// is read into memory whole.
-	MaxLineBytes = 64 << 10
 )
 
 // Writer stores data points. A store.KPIs does; so does *Service, which
@@ -89,7 +86,7 @@ func (r *Report) refuse(line int, problem string) {
 // stays bounded whatever its size.
 func ImportCSV(ctx context.Context, w Writer, cfg *config.Config, now time.Time, src io.Reader) (Report, error) {
 	var rep Report
-	r := csv.NewReader(&boundedReader{ctx: ctx, r: src, line: 1})
+	r := csv.NewReader(csvsafe.NewReader(ctx, src))
 	r.ReuseRecord = true
 	cols, err := readHeader(r)
 	if err != nil {
@@ -240,38 +237,4 @@ func plural(n int, one, many string) string {
 		return one
 	}
 	return many
-}
-
-// LineTooLongError stops an import at a line longer than MaxLineBytes.
-type LineTooLongError struct{ Line int }
-
-func (e *LineTooLongError) Error() string {
-	return fmt.Sprintf("line %d is longer than %d bytes; is this a CSV file?", e.Line, MaxLineBytes)
-}
-
-// boundedReader reads src for the CSV reader, failing on a line longer than
-// MaxLineBytes and as soon as ctx is done, so that neither an endless line
-// nor a source that never ends can hold the import (or SIGTERM) off.
-type boundedReader struct {
-	ctx   context.Context
-	r     io.Reader
-	line  int // 1-based line being read
-	width int // bytes of it read so far
-}
-
-func (b *boundedReader) Read(p []byte) (int, error) {
-	if err := b.ctx.Err(); err != nil {
-		return 0, fmt.Errorf("import stopped at line %d: %w", b.line, err)
-	}
-	n, err := b.r.Read(p)
-	for i, c := range p[:n] {
-		if c == '\n' {
-			b.line, b.width = b.line+1, 0
-			continue
-		}
-		if b.width++; b.width > MaxLineBytes {
-			return i, &LineTooLongError{Line: b.line}
-		}
-	}
-	return n, err
 }

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/interlock-coe/interlock/bot/csvsafe"
 	"github.com/interlock-coe/interlock/config"
 	"github.com/interlock-coe/interlock/store"
 )
@@ -278,7 +279,7 @@ func (endless) Read(p []byte) (int, error) {
 func TestImportCSVBoundsTheLineLength(t *testing.T) {
 	src := io.MultiReader(strings.NewReader(CSVHeader+"\n2026-11-01,2026-11-01,acme,x,leads,1,,\n"), endless{})
 	rep, err := ImportCSV(t.Context(), &memWriter{}, exampleConfig(t), importNow, src)
-	var long *LineTooLongError
+	var long *csvsafe.LineTooLongError
 	if !errors.As(err, &long) || long.Line != 3 || !strings.Contains(err.Error(), "line 3 is longer than 65536 bytes") {
 		t.Fatalf("ImportCSV = %+v, %v; want line 3 too long", rep, err)
 	}
