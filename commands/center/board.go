@@ -101,7 +101,9 @@ func (b *Board) Overview(ctx context.Context, v Viewer, brand, search string) (O
 	return o, nil
 }
 
-func matchesBrand(want, got string) bool { return want == "" || got == "" || strings.EqualFold(want, got) }
+func matchesBrand(want, got string) bool {
+	return want == "" || got == "" || strings.EqualFold(want, got)
+}
 
 // Countdown formats how long until t ("12m", "1h05m") or how long past it
 // ("-3m"), to the minute.
