@@ -8,6 +8,7 @@ package center
 import (
 	"context"
 	"fmt"
+	"net/url"
 	"strings"
 
 	"github.com/interlock-coe/interlock/bot"
@@ -21,17 +22,24 @@ type Settings struct {
 	PublicURL     string // INTERLOCK_PUBLIC_URL
 }
 
-// Missing names the variables that are unset; the page is off until none is.
+// MinSecret is the shortest session secret and wall token accepted, in
+// bytes: anything shorter could be guessed.
+const MinSecret = 32
+
+// Missing names the variables that are unset or unusable; the page is off
+// until none is.
 func (s Settings) Missing() []string {
 	var out []string
 	for _, v := range []struct{ name, value string }{
 		{"INTERLOCK_SESSION_SECRET", s.SessionSecret},
 		{"INTERLOCK_WALL_TOKEN", s.WallToken},
-		{"INTERLOCK_PUBLIC_URL", s.PublicURL},
 	} {
-		if strings.TrimSpace(v.value) == "" {
-			out = append(out, v.name)
+		if len(strings.TrimSpace(v.value)) < MinSecret {
+			out = append(out, fmt.Sprintf("%s (at least %d characters)", v.name, MinSecret))
 		}
+	}
+	if u, err := url.Parse(s.PublicURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		out = append(out, "INTERLOCK_PUBLIC_URL (an http:// or https:// address)")
 	}
 	return out
 }
@@ -72,7 +80,7 @@ func (c *Center) SignInURL(token string) string {
 
 func (c *Center) link(_ context.Context, bc *bot.Context) error {
 	if missing := c.Settings.Missing(); len(missing) > 0 {
-		return bot.Errorf(bot.EUnavailable, "the command center is off: %s unset (see the README, Command center)", strings.Join(missing, ", "))
+		return bot.Errorf(bot.EUnavailable, "the command center is off: set %s (see the README, Command center)", strings.Join(missing, ", "))
 	}
 	token, err := c.Keys.NewLink(strings.ToLower(bc.User))
 	if err != nil {
