@@ -1,6 +1,7 @@
 package center_test
 
 import (
+	"context"
 	"io"
 	"log/slog"
 	"net/http"
@@ -8,15 +9,18 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/interlock-coe/interlock/bot"
 	"github.com/interlock-coe/interlock/commands"
+	"github.com/interlock-coe/interlock/commands/alerts"
 	feature "github.com/interlock-coe/interlock/commands/center"
 	"github.com/interlock-coe/interlock/commands/commandstest"
 	"github.com/interlock-coe/interlock/commands/crisis"
 	"github.com/interlock-coe/interlock/commands/decision"
 	"github.com/interlock-coe/interlock/commands/route"
 	"github.com/interlock-coe/interlock/integrations/center"
+	"github.com/interlock-coe/interlock/store"
 )
 
 const (
@@ -28,6 +32,7 @@ const (
 type site struct {
 	*commandstest.Harness
 	Center *feature.Center
+	Alerts *alerts.Listener
 	Server *httptest.Server
 }
 
@@ -45,6 +50,7 @@ func newSite(t *testing.T, s feature.Settings, opts ...commandstest.Option) *sit
 		func(r *bot.Router, d commands.Deps) { crisis.Register(r, d, d.Store) },
 		decision.Register,
 		func(r *bot.Router, d commands.Deps) { route.Register(r, d, nil) },
+		func(r *bot.Router, d commands.Deps) { st.Alerts = alerts.Register(r, d) },
 		func(r *bot.Router, d commands.Deps) { st.Center = feature.Register(r, d, s) },
 	}
 	st.Harness = commandstest.New(t, features, opts...)
@@ -122,6 +128,29 @@ func wantStatus(t *testing.T, what string, resp *http.Response, body string, sta
 	for _, c := range contains {
 		if !strings.Contains(body, c) {
 			t.Errorf("%s: body lacks %q:\n%.600s", what, c, body)
+		}
+	}
+}
+
+// spike feeds 60 steady hours of mentions for acme's topic, then four
+// hours at about 3.5 times the baseline: an active sev3 alert whose last
+// 48 hours are all on the chart.
+func (s *site) spike(t *testing.T, topic string) {
+	t.Helper()
+	counts := make([]int64, 0, 64)
+	for i := 0; i < 60; i++ {
+		counts = append(counts, 400+int64(i%5)*5)
+	}
+	counts = append(counts, 1300, 1400, 1450, 1500)
+	for _, c := range counts {
+		s.Advance(time.Hour)
+		end := s.Clock.Now()
+		_, err := s.Alerts.Ingest(context.Background(), []store.ListeningPoint{{
+			Source: "brandwatch", Brand: "acme", Topic: topic, WindowStart: end.Add(-time.Hour), WindowEnd: end,
+			Mentions: c, Negative: c / 5, Neutral: c / 2, Positive: c / 5, Reach: c * 50,
+		}})
+		if err != nil {
+			t.Fatalf("ingest: %v", err)
 		}
 	}
 }
