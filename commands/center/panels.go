@@ -171,7 +171,7 @@ func (b *Board) alerts(ctx context.Context, brand string, now time.Time) ([]Aler
 // and reads the baseline band from the windows before the spike began:
 // the median rate plus or minus two robust standard deviations.
 func (b *Board) alertSeries(ctx context.Context, a store.ListeningAlert, now time.Time) (Series, error) {
-	end := now.Truncate(time.Hour).Add(time.Hour)
+	end := now.Truncate(time.Hour) // the last whole hour: the current one is still filling
 	start := end.Add(-ChartHours * time.Hour)
 	ps, err := b.d.Store.ListeningSeries(ctx, store.SeriesKey{Source: a.Source, Brand: a.Brand, Topic: a.Topic},
 		start.Add(-7*24*time.Hour), end)
@@ -212,7 +212,7 @@ type IssueRow struct {
 	Text      string
 	Status    string
 	ClaimedBy string
-	Left      string // time left on the first-response SLA, or how long past it
+	Left      string // time left on the first-response SLA, or (breached) how long past it
 	Breached  bool
 }
 
@@ -240,8 +240,11 @@ func (b *Board) queues(ctx context.Context, brand string, now time.Time) ([]Queu
 		}
 		row := IssueRow{ID: is.ID, Text: preview(is.Text), Status: is.Status, ClaimedBy: is.ClaimedBy}
 		if is.AnsweredAt.IsZero() && !is.DueAt.IsZero() {
-			row.Left = Countdown(now, is.DueAt)
 			row.Breached = !now.Before(is.DueAt)
+			row.Left = Countdown(now, is.DueAt)
+			if row.Breached {
+				row.Left = Age(now, is.DueAt) // how long past the deadline
+			}
 		}
 		if row.Breached {
 			q.Breached++
@@ -292,7 +295,7 @@ func (b *Board) kpis(ctx context.Context, brand string) ([]KPIRow, error) {
 		if cur := res.Current(); cur.OK {
 			row.HasVal, row.Value, row.Met = true, kpi.FormatValue(k, cur), kpi.Met(k, cur)
 			if k.Target != 0 {
-				row.Target = kpi.FormatTarget(k, cur)
+				row.Target = kpi.FormatValue(k, kpi.Value{V: k.Target, OK: true})
 			}
 		}
 		for i, v := range res.Values {

@@ -84,7 +84,11 @@ func (h *Handler) signin(w http.ResponseWriter, r *http.Request) {
 func (h *Handler) setCookie(w http.ResponseWriter, s feature.Session) {
 	http.SetCookie(w, &http.Cookie{
 		Name: CookieName, Value: h.c.Keys.NewSession(s), Path: "/",
-		Expires: s.Expires, HttpOnly: true, Secure: h.secure, SameSite: http.SameSiteLaxMode,
+		// Max-Age, not Expires: a browser whose clock differs from the
+		// server's still keeps the cookie for the session's length (the
+		// value itself carries the expiry the server checks).
+		MaxAge:   int(s.Expires.Sub(h.c.Clock.Now()).Seconds()),
+		HttpOnly: true, Secure: h.secure, SameSite: http.SameSiteLaxMode,
 	})
 }
 

@@ -18,6 +18,7 @@ import (
 	"github.com/interlock-coe/interlock/commands/commandstest"
 	"github.com/interlock-coe/interlock/commands/crisis"
 	"github.com/interlock-coe/interlock/commands/decision"
+	"github.com/interlock-coe/interlock/commands/kpi"
 	"github.com/interlock-coe/interlock/commands/route"
 	"github.com/interlock-coe/interlock/integrations/center"
 	"github.com/interlock-coe/interlock/store"
@@ -51,7 +52,10 @@ func newSite(t *testing.T, s feature.Settings, opts ...commandstest.Option) *sit
 		decision.Register,
 		func(r *bot.Router, d commands.Deps) { route.Register(r, d, nil) },
 		func(r *bot.Router, d commands.Deps) { st.Alerts = alerts.Register(r, d) },
-		func(r *bot.Router, d commands.Deps) { st.Center = feature.Register(r, d, s) },
+		func(r *bot.Router, d commands.Deps) {
+			st.Center = feature.Register(r, d, s)
+			st.Center.Board.KPIs = kpi.New(d)
+		},
 	}
 	st.Harness = commandstest.New(t, features, opts...)
 	mux := http.NewServeMux()

@@ -34,7 +34,8 @@
       .then(function (html) {
         main.innerHTML = html;
         var t = document.getElementById("updated");
-        if (t) { t.textContent = new Date().toISOString().slice(11, 16) + " UTC"; }
+        var stamp = document.getElementById("stamp");
+        if (t && stamp) { t.textContent = stamp.textContent; }
         showPanel();
         body.dataset.refreshed = String(Number(body.dataset.refreshed || "0") + 1);
       })
