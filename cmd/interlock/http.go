@@ -47,7 +47,7 @@ func newMux(cfg *config.Config, a *app.App, f app.Features, m *web.Metrics, extr
 	for path, h := range hooks {
 		mux.Handle(path, m.Instrument(path, center.Notify(f.Events, path, h, log)))
 	}
-	center.New(f.Center, f.Events, log).Routes(mux)
+	center.New(f.Center, f.Events, log).WithActions(a.Router).Routes(mux)
 	return mux
 }
 

@@ -126,6 +126,7 @@ type AlertRow struct {
 	Severity string
 	Multiple float64
 	Mentions int64
+	AckedBy  string
 	Chart    Series
 }
 
@@ -162,7 +163,7 @@ func (b *Board) alerts(ctx context.Context, brand string, now time.Time) ([]Aler
 			return nil, err
 		}
 		out = append(out, AlertRow{ID: a.ID, Brand: a.Brand, Topic: a.Topic, Severity: a.Severity,
-			Multiple: a.Multiple, Mentions: a.Mentions, Chart: ch})
+			Multiple: a.Multiple, Mentions: a.Mentions, AckedBy: a.AckedBy, Chart: ch})
 	}
 	return out, nil
 }

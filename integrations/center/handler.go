@@ -26,6 +26,8 @@ type Handler struct {
 	log    *slog.Logger
 	secure bool
 	off    string // why the page is off; "" when it is on
+
+	dispatch Dispatcher // nil: the page is read-only
 }
 
 // New returns the command center over c, with live updates from events.
@@ -47,6 +49,7 @@ func (h *Handler) Routes(mux *http.ServeMux) {
 	mux.Handle("GET /crises/{id}", h.on(h.crisis))
 	mux.Handle("GET /events", h.on(h.stream))
 	mux.Handle("GET /signin/{token}", h.on(h.signin))
+	mux.Handle("POST /alerts/{id}/ack", h.on(h.ack))
 	mux.Handle("GET /center/assets/", http.StripPrefix("/center/", http.FileServerFS(assets)))
 }
 
@@ -136,7 +139,7 @@ func (h *Handler) overview(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	page := overviewPage{Overview: o, Viewer: v, Wall: s.Wall || q.Get("wall") == "1",
-		CSRF: h.c.Keys.CSRF(cookie), Partial: q.Get("partial") == "1"}
+		CSRF: h.c.Keys.CSRF(cookie), CanAct: !s.Wall && h.dispatch != nil, Partial: q.Get("partial") == "1"}
 	h.render(w, http.StatusOK, "overview", page)
 }
 

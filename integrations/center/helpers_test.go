@@ -65,7 +65,7 @@ func newSite(t *testing.T, s feature.Settings, opts ...commandstest.Option) *sit
 	if s.PublicURL == "auto" {
 		st.Center.Settings.PublicURL = st.Server.URL
 	}
-	center.New(st.Center, st.Deps.Coord.(bot.Events), log).Routes(mux)
+	center.New(st.Center, st.Deps.Coord.(bot.Events), log).WithActions(st.Router).Routes(mux)
 	return st
 }
 

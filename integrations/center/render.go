@@ -37,6 +37,7 @@ type overviewPage struct {
 	Viewer  feature.Viewer
 	Wall    bool
 	CSRF    string
+	CanAct  bool // a signed-in person on a page with actions
 	Partial bool // only the main region, for a live refresh
 }
 
