@@ -3,10 +3,12 @@ package center
 import (
 	"bytes"
 	"embed"
+	"fmt"
 	"html/template"
 	"io/fs"
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/interlock-coe/interlock/bot/chart"
@@ -114,8 +116,52 @@ func points(ps []feature.Point) []chart.Point {
 
 // svg renders a chart inline. The SVG is the chart library's own output
 // from numbers and fixed labels, never from outside text, so it is safe
-// to embed as it is.
+// to embed as it is. Drawing is most of a page's cost and charts change
+// at most hourly, so each drawing is kept for the same data.
 func svg(l chart.Line) template.HTML {
+	key := fmt.Sprintf("%+v|%v", l, l.Band)
+	if l.Target != nil {
+		key += fmt.Sprint("|", *l.Target)
+	}
+	if s, ok := charts.get(key); ok {
+		return s
+	}
+	s := draw(l)
+	charts.put(key, s)
+	return s
+}
+
+// chartCacheSize bounds the drawings kept: a page shows at most a few
+// dozen charts.
+const chartCacheSize = 256
+
+// chartCache keeps drawn charts by their data. It is emptied when full.
+type chartCache struct {
+	mu sync.Mutex
+	m  map[string]template.HTML
+}
+
+// charts is the drawings cache: immutable values keyed by their whole
+// input, so sharing it across handlers changes no behaviour.
+var charts = &chartCache{m: map[string]template.HTML{}}
+
+func (c *chartCache) get(key string) (template.HTML, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	s, ok := c.m[key]
+	return s, ok
+}
+
+func (c *chartCache) put(key string, s template.HTML) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if len(c.m) >= chartCacheSize {
+		c.m = map[string]template.HTML{}
+	}
+	c.m[key] = s
+}
+
+func draw(l chart.Line) template.HTML {
 	var buf bytes.Buffer
 	if err := l.RenderSVG(&buf); err != nil {
 		return ""
