@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/interlock-coe/interlock/commands"
@@ -33,11 +34,24 @@ type KPIs interface {
 	Compute(ctx context.Context, q kpi.Query) (kpi.Result, error)
 }
 
+// kpiFresh is how long a computed scorecard is shown before it is computed
+// again: KPIs move by the day, and computing them is most of a page's
+// reading.
+const kpiFresh = time.Minute
+
 // Board is the read model of the command center.
 type Board struct {
 	d    commands.Deps
 	rule privacy.Rule
 	KPIs KPIs // nil: the scorecard is empty
+
+	mu        sync.Mutex
+	scorecard map[string]scorecard // by brand
+}
+
+type scorecard struct {
+	rows []KPIRow
+	at   time.Time
 }
 
 // NewBoard returns the read model over d's store.
@@ -85,7 +99,7 @@ func (b *Board) Overview(ctx context.Context, v Viewer, brand, search string) (O
 		{"crises", func() (err error) { o.Crises, err = b.crises(ctx, viewer, v.Wall, brand, now); return }},
 		{"alerts", func() (err error) { o.Alerts, err = b.alerts(ctx, brand, now); return }},
 		{"queues", func() (err error) { o.Queues, err = b.queues(ctx, brand, now); return }},
-		{"kpis", func() (err error) { o.KPIs, err = b.kpis(ctx, brand); return }},
+		{"kpis", func() (err error) { o.KPIs, err = b.cachedKPIs(ctx, brand, now); return }},
 		{"tests", func() (err error) { o.Tests, err = b.tests(ctx, brand); return }},
 		{"syncs", func() (err error) { o.Syncs, err = b.syncs(ctx, now); return }},
 		{"decisions", func() (err error) {
@@ -204,4 +218,26 @@ func (b *Board) decisions(ctx context.Context, v *privacy.Viewer, search string,
 		out = append(out, DecisionRow{ID: d.ID, Kind: d.Kind, Text: d.Text, Actor: d.Actor, At: d.At})
 	}
 	return out, privacy.HiddenNote(hidden), nil
+}
+
+// cachedKPIs returns the brand's scorecard, computed at most once a
+// kpiFresh.
+func (b *Board) cachedKPIs(ctx context.Context, brand string, now time.Time) ([]KPIRow, error) {
+	b.mu.Lock()
+	sc, ok := b.scorecard[brand]
+	b.mu.Unlock()
+	if ok && now.Sub(sc.at) < kpiFresh && !now.Before(sc.at) {
+		return sc.rows, nil
+	}
+	rows, err := b.kpis(ctx, brand)
+	if err != nil {
+		return nil, err
+	}
+	b.mu.Lock()
+	if b.scorecard == nil {
+		b.scorecard = map[string]scorecard{}
+	}
+	b.scorecard[brand] = scorecard{rows: rows, at: now}
+	b.mu.Unlock()
+	return rows, nil
 }

@@ -119,7 +119,11 @@ func points(ps []feature.Point) []chart.Point {
 // to embed as it is. Drawing is most of a page's cost and charts change
 // at most hourly, so each drawing is kept for the same data.
 func svg(l chart.Line) template.HTML {
-	key := fmt.Sprintf("%+v|%v", l, l.Band)
+	// By value: the band and target are pointers, whose addresses differ.
+	key := fmt.Sprintf("%s|%d|%d|%v", l.Title, l.Width, l.Height, l.Series)
+	if l.Band != nil {
+		key += fmt.Sprint("|", l.Band.Low, l.Band.High)
+	}
 	if l.Target != nil {
 		key += fmt.Sprint("|", *l.Target)
 	}
