@@ -27,9 +27,10 @@ test-faults: services
 	$(GO) vet -tags faults ./cmd/interlock/
 	$(GO) test -tags faults -race -count=1 -timeout 20m ./cmd/interlock/
 
-## services: make sure PostgreSQL and Redis answer (starts or installs them if needed)
+## services: make sure PostgreSQL and Redis answer (starts or installs them if needed), and chromium is installed
 services:
 	@./scripts/services.sh
+	@./scripts/chromium.sh
 
 ## fuzz: run every fuzz target for FUZZTIME each
 fuzz:

@@ -25,6 +25,7 @@ func scenarios() []scenario {
 		{"crisis", RunCrisis},
 		{"listening", RunListening},
 		{"timers", RunTimers},
+		{"center", RunCenter},
 		{"footprint", RunFootprint},
 	}
 }

@@ -46,6 +46,9 @@ func FromEnviron(getenv func(string) string) Env {
 		WebhookSecret:      getenv("INTERLOCK_WEBHOOK_SECRET"),
 		WebhookSigningKey:  getenv("INTERLOCK_WEBHOOK_SIGNING_KEY"),
 		LogLevel:           or("LOG_LEVEL", DefaultLogLevel),
+		SessionSecret:      getenv("INTERLOCK_SESSION_SECRET"),
+		WallToken:          getenv("INTERLOCK_WALL_TOKEN"),
+		PublicURL:          getenv("INTERLOCK_PUBLIC_URL"),
 	}
 }
 

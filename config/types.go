@@ -247,4 +247,9 @@ type Env struct {
 	WebhookSecret      string
 	WebhookSigningKey  string // INTERLOCK_WEBHOOK_SIGNING_KEY: whsec_<base64>, Standard Webhooks
 	LogLevel           string
+	// The command center (README "Command center"); the page is off until
+	// all three are set.
+	SessionSecret string // INTERLOCK_SESSION_SECRET: signs sessions, links and CSRF tokens
+	WallToken     string // INTERLOCK_WALL_TOKEN: read-only wall screens
+	PublicURL     string // INTERLOCK_PUBLIC_URL: the base of links the bot hands out
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/interlock-coe/interlock/cmd/interlock/app"
 	"github.com/interlock-coe/interlock/config"
+	"github.com/interlock-coe/interlock/integrations/center"
 	"github.com/interlock-coe/interlock/integrations/inbox"
 	"github.com/interlock-coe/interlock/integrations/listening"
 	"github.com/interlock-coe/interlock/integrations/metrics"
@@ -44,8 +45,9 @@ func newMux(cfg *config.Config, a *app.App, f app.Features, m *web.Metrics, extr
 		"/hooks/metrics":   metrics.NewHandler(f.KPI, cfg, auth, log),
 	}
 	for path, h := range hooks {
-		mux.Handle(path, m.Instrument(path, h))
+		mux.Handle(path, m.Instrument(path, center.Notify(f.Events, path, h, log)))
 	}
+	center.New(f.Center, f.Events, log).WithActions(a.Router).Routes(mux)
 	return mux
 }
 

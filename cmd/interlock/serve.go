@@ -130,6 +130,11 @@ func serveHTTP(ctx context.Context, addr string, h http.Handler, ready func(boun
 	// Bodies are bounded in size by each endpoint and in time here, so a
 	// slow sender cannot hold connections open.
 	srv := &http.Server{Handler: h, ReadHeaderTimeout: 5 * time.Second, ReadTimeout: 30 * time.Second, IdleTimeout: 2 * time.Minute}
+	// Event streams never finish by themselves: they end when shutdown
+	// begins, so that the drain below does not wait for them.
+	stopping := make(chan struct{})
+	srv.BaseContext = func(net.Listener) context.Context { return web.WithStopping(context.Background(), stopping) }
+	srv.RegisterOnShutdown(func() { close(stopping) })
 	ready(ln.Addr().String())
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()

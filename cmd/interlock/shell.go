@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"net"
 	"os"
 	"path/filepath"
 	"strings"
@@ -29,6 +30,10 @@ Meta-commands: :as <user>, :in <#channel>, :advance <duration>, :rooms, :users, 
 				return err
 			}
 			cfg.Env.MetricsAddr = "" // a demo: /metrics stays beside the webhooks
+			if cfg.Env.PublicURL == "" && httpAddr != "" {
+				// A demo on this machine: links point at the shell's own listener.
+				cfg.Env.PublicURL = localURL(httpAddr)
+			}
 			// The shell's output is the conversation; only warnings go to
 			// stderr unless LOG_LEVEL asks for more.
 			log := c.newLogger(orDefault(c.getenv("LOG_LEVEL"), "warn"), true)
@@ -69,7 +74,11 @@ Meta-commands: :as <user>, :in <#channel>, :advance <duration>, :rooms, :users, 
 					}
 				}()
 				if b, ok := <-bound; ok {
-					fmt.Fprintf(c.stdout, "webhooks and health on http://%s\n", b)
+					if strings.HasSuffix(cfg.Env.PublicURL, ":0") { // the port is known only now
+						f.Center.Settings.PublicURL = "http://" + b
+						cfg.Env.PublicURL = f.Center.Settings.PublicURL
+					}
+					fmt.Fprintf(c.stdout, "webhooks and health on http://%s; command center at %s (sign in with /interlock center)\n", b, cfg.Env.PublicURL)
 				}
 			}
 			interactive := isTerminal(c.stdin)
@@ -116,6 +125,19 @@ func isTerminal(r any) bool {
 	}
 	st, err := f.Stat()
 	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}
+
+// localURL is the address of a listener on addr as this machine's browser
+// reaches it: ":8080" is http://localhost:8080.
+func localURL(addr string) string {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return ""
+	}
+	if host == "" || host == "0.0.0.0" || host == "::" {
+		host = "localhost"
+	}
+	return "http://" + net.JoinHostPort(host, port)
 }
 
 func orDefault(v, def string) string {

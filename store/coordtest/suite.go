@@ -56,6 +56,7 @@ func Run(t *testing.T, open Opener) {
 		{"WindowExpires", testWindowExpires},
 		{"WindowValues", testWindowValues},
 		{"KindsAreSeparate", testKindsAreSeparate},
+		{"Events", testEvents},
 		{"ConcurrentClaims", testConcurrentClaims},
 		{"ConcurrentLocks", testConcurrentLocks},
 		{"ConcurrentIncr", testConcurrentIncr},

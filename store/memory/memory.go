@@ -30,6 +30,8 @@ type Coordinator struct {
 	values    expiring[[]byte]
 	lastToken uint64
 	lastSweep time.Time
+
+	events hub // change notices, behind their own lock
 }
 
 var _ bot.Coordinator = (*Coordinator)(nil)

@@ -14,6 +14,7 @@ import (
 	"github.com/interlock-coe/interlock/commands"
 	"github.com/interlock-coe/interlock/commands/accounts"
 	"github.com/interlock-coe/interlock/commands/alerts"
+	"github.com/interlock-coe/interlock/commands/center"
 	"github.com/interlock-coe/interlock/commands/content"
 	"github.com/interlock-coe/interlock/commands/crisis"
 	"github.com/interlock-coe/interlock/commands/decision"
@@ -118,6 +119,8 @@ type Features struct {
 	Alerts *alerts.Listener
 	// Accounts is the social account inventory (import, flags).
 	Accounts *accounts.Service
+	Center   *center.Center
+	Events   bot.Events
 }
 
 // Register adds every feature's commands and timer handlers, using chat
@@ -128,7 +131,9 @@ func (a *App) Register(chat bot.Chat, people bot.Directory) Features {
 		Scheduler: a.Scheduler, Access: a.Access, Clock: a.Clock, People: people, Log: a.Log,
 		Events: commands.NewRoleEvents(),
 	}
-	f := Features{Deps: d, KPI: kpi.New(d)}
+	f := Features{Deps: d, KPI: kpi.New(d), Events: a.Coord.(bot.Events)}
+	// Every command that succeeded tells the command center's open pages.
+	a.Router.Use(bot.PublishChanges(f.Events, a.Log))
 	role.Register(a.Router, d)
 	decision.Register(a.Router, d)
 	content.Register(a.Router, d)
@@ -142,6 +147,10 @@ func (a *App) Register(chat bot.Chat, people bot.Directory) Features {
 	experiment.Register(a.Router, d)
 	syncs.RegisterWith(a.Router, d, a.Store, syncs.DefaultSources(d, f.KPI))
 	f.KPI.Register(a.Router)
+	f.Center = center.Register(a.Router, d, center.Settings{
+		SessionSecret: a.Config.Env.SessionSecret, WallToken: a.Config.Env.WallToken, PublicURL: a.Config.Env.PublicURL,
+	})
+	f.Center.Board.KPIs = f.KPI
 	return f
 }
 
