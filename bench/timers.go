@@ -13,7 +13,6 @@ import (
 	"github.com/interlock-coe/interlock/bot"
 	"github.com/interlock-coe/interlock/cmd/interlock/app"
 	"github.com/interlock-coe/interlock/store"
-	"github.com/interlock-coe/interlock/store/lockadapter"
 )
 
 // Sizes and targets of the timers scenario.
@@ -202,7 +201,7 @@ func (t *timerRun) measure(ctx context.Context, plan timerPlan) (timerOutcome, e
 		o.warning = fmt.Sprintf("the machine was slow: inserting the due issues ended %.1f s after the first was due, which adds to those reminders' lag", late.Seconds())
 	}
 	sampler := sampleMemory(100 * time.Millisecond)
-	if err := t.app.Scheduler.Start(ctx, time.Second, lockadapter.New(t.app.Coord, 30*time.Second)); err != nil {
+	if err := t.app.Scheduler.Start(ctx, 10*time.Second); err != nil {
 		return o, err
 	}
 	o.missing = t.chat.wait(ctx, len(due), time.Until(burstAt)+2*time.Minute)

@@ -88,3 +88,31 @@ func (t pgxTx) QueryRow(ctx context.Context, sql string, args ...any) sqlstore.R
 
 func (t pgxTx) Commit(ctx context.Context) error   { return t.tx.Commit(ctx) }
 func (t pgxTx) Rollback(ctx context.Context) error { return t.tx.Rollback(ctx) }
+
+// Listen implements sqlstore.Listener on a connection of its own, outside
+// the pool, so that waiting for notifications never holds a pool slot.
+func (b backend) Listen(ctx context.Context, channel string, ready func(), f func(payload string)) error {
+	conn, err := pgx.ConnectConfig(ctx, b.pool.Config().ConnConfig)
+	if err != nil {
+		return fmt.Errorf("connect to listen: %w", err)
+	}
+	defer func() {
+		closing, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+		defer cancel()
+		_ = conn.Close(closing)
+	}()
+	if _, err := conn.Exec(ctx, "LISTEN "+pgx.Identifier{channel}.Sanitize()); err != nil {
+		return fmt.Errorf("listen on %s: %w", channel, err)
+	}
+	ready()
+	for {
+		n, err := conn.WaitForNotification(ctx)
+		if err != nil {
+			if ctx.Err() != nil {
+				return nil
+			}
+			return fmt.Errorf("wait for notification on %s: %w", channel, err)
+		}
+		f(n.Payload)
+	}
+}

@@ -46,6 +46,7 @@ func scheduleTimers(ctx context.Context, q *querier, ts ...bot.Timer) error {
 		if err != nil {
 			return fmt.Errorf("schedule timer %s: %w", t.Key, err)
 		}
+		q.timerScheduled(t.Due)
 	}
 	return nil
 }
@@ -131,8 +132,11 @@ func (s *Store) CompleteTimer(ctx context.Context, id int64, at time.Time) error
 // claimed.
 func (s *Store) RetryTimer(ctx context.Context, id int64, next time.Time, reason string) error {
 	err := s.inTx(ctx, func(q *querier) error {
-		_, err := q.exec(ctx, `UPDATE timers SET due_at = ?, claimed_until = NULL, last_error = ?
+		n, err := q.exec(ctx, `UPDATE timers SET due_at = ?, claimed_until = NULL, last_error = ?
 			WHERE id = ? AND fired_at IS NULL AND claimed_until IS NOT NULL`, next, reason, id)
+		if n > 0 {
+			q.timerScheduled(next)
+		}
 		return err
 	})
 	if err != nil {
