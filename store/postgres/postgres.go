@@ -7,6 +7,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"strings"
 	"time"
 
 	"github.com/interlock-coe/interlock/store/sqlstore"
@@ -24,6 +25,11 @@ func Open(ctx context.Context, databaseURL string, log *slog.Logger) (*sqlstore.
 		return nil, fmt.Errorf("parse database URL: %w", err)
 	}
 	cfg.AfterConnect = scanTimesInUTC
+	if !strings.Contains(databaseURL, "pool_max_conns") {
+		// pgxpool's default (the CPU count, at least 4) would leave most of
+		// the scheduler's 16 timer workers waiting for a connection.
+		cfg.MaxConns = max(cfg.MaxConns, minPoolConns)
+	}
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("create connection pool: %w", classify(err))
@@ -35,6 +41,10 @@ func Open(ctx context.Context, databaseURL string, log *slog.Logger) (*sqlstore.
 	}
 	return s, nil
 }
+
+// minPoolConns is the least pool size unless DATABASE_URL sets
+// pool_max_conns: enough for the timer workers and requests at once.
+const minPoolConns = 20
 
 // scanTimesInUTC makes timestamptz values scan in UTC, as the embedded store
 // returns them, rather than in the process's local zone.
