@@ -3,14 +3,11 @@ package bot
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"log/slog"
 	"runtime/debug"
 	"sync"
 	"time"
-
-	"github.com/go-co-op/gocron/v2"
 )
 
 // TimerHandler does the work of one fired timer. Returning an error retries
@@ -19,8 +16,9 @@ import (
 type TimerHandler func(ctx context.Context, t Timer) error
 
 // Scheduler fires durable timers. Timers live in the database, not in
-// memory: one recurring job claims what is due, so a restart loses none and
-// several replicas fire each timer once (the store's claim is the arbiter).
+// memory, so a restart loses none; several replicas fire each timer once
+// because the store's claim, with its lease, is the arbiter. Started, it
+// sleeps until the next due time (see loop.go).
 type Scheduler struct {
 	store    TimerStore
 	clock    Clock
@@ -29,8 +27,15 @@ type Scheduler struct {
 	handlers map[string]TimerHandler
 	lease    time.Duration
 	batch    int
-	cron     gocron.Scheduler
 	fireMu   sync.Mutex
+	// slots bounds the timers fired at once by the running loop: a
+	// timer is claimed only when a slot is free, so none waits out its
+	// lease in a queue.
+	slots chan struct{}
+	// stop ends the loop Start began; inflight counts it, its watcher and
+	// the timers it is firing.
+	stop     context.CancelFunc
+	inflight sync.WaitGroup
 	lag      func(kind string, lag time.Duration)
 	// firing holds, per key of a timer being fired, what its handler asked
 	// for that same key: a timer that re-arms itself must not move the row
@@ -55,8 +60,16 @@ func NewScheduler(store TimerStore, clock Clock, log *slog.Logger) *Scheduler {
 		firing:   map[string]*rearm{},
 		lease:    2 * time.Minute,
 		batch:    100,
+		slots:    make(chan struct{}, defaultWorkers),
 	}
 }
+
+// defaultWorkers is how many timers the running loop fires at once.
+const defaultWorkers = 16
+
+// SetWorkers sets how many timers the running loop fires at once (16 by
+// default). Call it before Start.
+func (s *Scheduler) SetWorkers(n int) { s.slots = make(chan struct{}, max(n, 1)) }
 
 // SetLease sets how long a claimed timer is kept from other replicas (2
 // minutes by default): a replica that dies while firing frees its timers
@@ -115,9 +128,10 @@ func (s *Scheduler) Cancel(ctx context.Context, key string) error {
 	return nil
 }
 
-// FireDue fires every timer due now, batch after batch, and returns how many
-// fired. Calls are serialised within a process; across processes the store's
-// claim decides.
+// FireDue fires every timer due now, batch after batch, one after another
+// in due order, and returns how many fired once they all have: a
+// deterministic step for the shell's :advance and for tests. Calls are
+// serialised within a process; across processes the store's claim decides.
 func (s *Scheduler) FireDue(ctx context.Context) (int, error) {
 	s.fireMu.Lock()
 	defer s.fireMu.Unlock()
@@ -203,50 +217,3 @@ func runTimer(ctx context.Context, h TimerHandler, t Timer) (err error) {
 	}()
 	return h(ctx, t)
 }
-
-// Start runs FireDue every interval with gocron until Stop. locker may be nil;
-// with several replicas it keeps them from all polling at once (correctness
-// does not depend on it).
-func (s *Scheduler) Start(ctx context.Context, interval time.Duration, locker gocron.Locker) error {
-	opts := []gocron.SchedulerOption{gocron.WithLogger(gocronLogger{s.log})}
-	if locker != nil {
-		opts = append(opts, gocron.WithDistributedLocker(locker))
-	}
-	cron, err := gocron.NewScheduler(opts...)
-	if err != nil {
-		return fmt.Errorf("create scheduler: %w", err)
-	}
-	_, err = cron.NewJob(
-		gocron.DurationJob(interval),
-		gocron.NewTask(func() {
-			if _, err := s.FireDue(ctx); err != nil && !errors.Is(err, context.Canceled) {
-				s.log.Warn("firing due timers failed", "err", err)
-			}
-		}),
-		gocron.WithName("interlock-fire-due-timers"),
-		gocron.WithSingletonMode(gocron.LimitModeReschedule),
-		gocron.WithStartAt(gocron.WithStartImmediately()),
-	)
-	if err != nil {
-		return fmt.Errorf("create timer job: %w", err)
-	}
-	cron.Start()
-	s.cron = cron
-	return nil
-}
-
-// Stop stops the recurring job and waits for a running one to finish.
-func (s *Scheduler) Stop() error {
-	if s.cron == nil {
-		return nil
-	}
-	return s.cron.Shutdown()
-}
-
-// gocronLogger adapts slog to gocron's logger.
-type gocronLogger struct{ l *slog.Logger }
-
-func (g gocronLogger) Debug(msg string, args ...any) { g.l.Debug(msg, args...) }
-func (g gocronLogger) Error(msg string, args ...any) { g.l.Error(msg, args...) }
-func (g gocronLogger) Info(msg string, args ...any)  { g.l.Debug(msg, args...) }
-func (g gocronLogger) Warn(msg string, args ...any)  { g.l.Warn(msg, args...) }

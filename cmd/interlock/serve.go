@@ -15,7 +15,6 @@ import (
 	"github.com/interlock-coe/interlock/cmd/interlock/app"
 	"github.com/interlock-coe/interlock/config"
 	"github.com/interlock-coe/interlock/integrations/web"
-	"github.com/interlock-coe/interlock/store/lockadapter"
 )
 
 func (c *cli) serveCommand() *cobra.Command {
@@ -69,7 +68,7 @@ func (c *cli) serve(ctx context.Context, cfg *config.Config, log *slog.Logger) e
 	if err := c.setTimerLease(a.Scheduler); err != nil {
 		return err
 	}
-	if err := a.Scheduler.Start(ctx, time.Second, newDegradableLocker(lockadapter.New(a.Coord, 30*time.Second), log)); err != nil {
+	if err := a.Scheduler.Start(ctx, timerSafetyPoll); err != nil {
 		return err
 	}
 	if cfg.Env.MetricsAddr != "" {
@@ -105,6 +104,12 @@ func (c *cli) serve(ctx context.Context, cfg *config.Config, log *slog.Logger) e
 	}
 	return err
 }
+
+// timerSafetyPoll is how often serve looks for due timers when nothing has
+// woken it: the scheduler sleeps until the next due time and PostgreSQL
+// notifications wake it for new timers, so the poll only covers a missed
+// signal (a listening connection being re-established, say).
+const timerSafetyPoll = 10 * time.Second
 
 // setTimerLease applies INTERLOCK_TIMER_LEASE, how long a replica's claim
 // on a due timer lasts (2m by default; the fault tests shorten it).

@@ -97,7 +97,7 @@ Meta-commands: :as <user>, :in <#channel>, :advance <duration>, :rooms, :users, 
 			if interactive {
 				fmt.Fprintf(c.stdout, "Interlock shell — %s (%s). You are @%s in %s. Type /interlock help or :help.\n",
 					cfg.Org.Name, cfg.Source, sh.User, sh.Channel)
-				if err := a.Scheduler.Start(cmd.Context(), time.Second, nil); err != nil {
+				if err := a.Scheduler.Start(cmd.Context(), time.Second); err != nil {
 					return err
 				}
 			}

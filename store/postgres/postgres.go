@@ -7,6 +7,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"strings"
 	"time"
 
 	"github.com/interlock-coe/interlock/store/sqlstore"
@@ -24,6 +25,11 @@ func Open(ctx context.Context, databaseURL string, log *slog.Logger) (*sqlstore.
 		return nil, fmt.Errorf("parse database URL: %w", err)
 	}
 	cfg.AfterConnect = scanTimesInUTC
+	if !strings.Contains(databaseURL, "pool_max_conns") {
+		// pgxpool's default (the CPU count, at least 4) would leave most of
+		// the scheduler's 16 timer workers waiting for a connection.
+		cfg.MaxConns = max(cfg.MaxConns, minPoolConns)
+	}
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("create connection pool: %w", classify(err))
@@ -35,6 +41,10 @@ func Open(ctx context.Context, databaseURL string, log *slog.Logger) (*sqlstore.
 	}
 	return s, nil
 }
+
+// minPoolConns is the least pool size unless DATABASE_URL sets
+// pool_max_conns: enough for the timer workers and requests at once.
+const minPoolConns = 20
 
 // scanTimesInUTC makes timestamptz values scan in UTC, as the embedded store
 // returns them, rather than in the process's local zone.
@@ -88,3 +98,31 @@ func (t pgxTx) QueryRow(ctx context.Context, sql string, args ...any) sqlstore.R
 
 func (t pgxTx) Commit(ctx context.Context) error   { return t.tx.Commit(ctx) }
 func (t pgxTx) Rollback(ctx context.Context) error { return t.tx.Rollback(ctx) }
+
+// Listen implements sqlstore.Listener on a connection of its own, outside
+// the pool, so that waiting for notifications never holds a pool slot.
+func (b backend) Listen(ctx context.Context, channel string, ready func(), f func(payload string)) error {
+	conn, err := pgx.ConnectConfig(ctx, b.pool.Config().ConnConfig)
+	if err != nil {
+		return fmt.Errorf("connect to listen: %w", err)
+	}
+	defer func() {
+		closing, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+		defer cancel()
+		_ = conn.Close(closing)
+	}()
+	if _, err := conn.Exec(ctx, "LISTEN "+pgx.Identifier{channel}.Sanitize()); err != nil {
+		return fmt.Errorf("listen on %s: %w", channel, err)
+	}
+	ready()
+	for {
+		n, err := conn.WaitForNotification(ctx)
+		if err != nil {
+			if ctx.Err() != nil {
+				return nil
+			}
+			return fmt.Errorf("wait for notification on %s: %w", channel, err)
+		}
+		f(n.Payload)
+	}
+}

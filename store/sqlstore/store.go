@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"time"
 
 	"github.com/interlock-coe/interlock/store"
 )
@@ -15,12 +16,15 @@ type Store struct {
 	db      Driver
 	dialect Dialect
 	log     *slog.Logger
+	// local signals timers to this process's watchers when the driver
+	// cannot listen (SQLite).
+	local *localSignal
 }
 
 // New returns a store over db. It does not migrate: call Migrate (the
 // backends' Open functions do).
 func New(db Driver, log *slog.Logger) *Store {
-	return &Store{db: db, dialect: db.Dialect(), log: log}
+	return &Store{db: db, dialect: db.Dialect(), log: log, local: &localSignal{}}
 }
 
 // Ping checks that the database answers.
@@ -61,12 +65,20 @@ func (s *Store) inTx(ctx context.Context, fn func(q *querier) error) (err error)
 			panic(p)
 		}
 	}()
-	if err := fn(&querier{tx: tx, dialect: s.dialect, classify: s.db.Classify}); err != nil {
+	q := &querier{tx: tx, dialect: s.dialect, classify: s.db.Classify}
+	if err := fn(q); err != nil {
 		rollback()
 		return err
 	}
+	if err := q.announceTimers(ctx); err != nil {
+		rollback()
+		return fmt.Errorf("announce timers: %w", err)
+	}
 	if err := tx.Commit(ctx); err != nil {
 		return fmt.Errorf("commit transaction: %w", s.db.Classify(err))
+	}
+	if _, listens := s.db.(Listener); !q.wake.IsZero() && !listens {
+		s.local.signal(q.wake)
 	}
 	return nil
 }
@@ -78,6 +90,9 @@ type querier struct {
 	tx       Tx
 	dialect  Dialect
 	classify func(error) error
+	// wake is the earliest due time of the timers this transaction
+	// scheduled, announced when it commits; zero when none.
+	wake time.Time
 }
 
 func (q *querier) exec(ctx context.Context, sql string, args ...any) (int64, error) {

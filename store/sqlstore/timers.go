@@ -46,6 +46,7 @@ func scheduleTimers(ctx context.Context, q *querier, ts ...bot.Timer) error {
 		if err != nil {
 			return fmt.Errorf("schedule timer %s: %w", t.Key, err)
 		}
+		q.timerScheduled(t.Due)
 	}
 	return nil
 }
@@ -131,8 +132,11 @@ func (s *Store) CompleteTimer(ctx context.Context, id int64, at time.Time) error
 // claimed.
 func (s *Store) RetryTimer(ctx context.Context, id int64, next time.Time, reason string) error {
 	err := s.inTx(ctx, func(q *querier) error {
-		_, err := q.exec(ctx, `UPDATE timers SET due_at = ?, claimed_until = NULL, last_error = ?
+		n, err := q.exec(ctx, `UPDATE timers SET due_at = ?, claimed_until = NULL, last_error = ?
 			WHERE id = ? AND fired_at IS NULL AND claimed_until IS NOT NULL`, next, reason, id)
+		if n > 0 {
+			q.timerScheduled(next)
+		}
 		return err
 	})
 	if err != nil {
@@ -143,19 +147,32 @@ func (s *Store) RetryTimer(ctx context.Context, id int64, next time.Time, reason
 
 // NextTimerDue returns the earliest time at which a pending timer can be
 // claimed: its due time, or for a timer under lease the end of the lease.
-// ok is false when no timer is pending.
+// ok is false when no timer is pending. The scheduler asks before every
+// sleep, so each half is one step down an index, never a scan of the
+// pending timers.
 func (s *Store) NextTimerDue(ctx context.Context) (next time.Time, ok bool, err error) {
 	err = s.inTx(ctx, func(q *querier) error {
-		err := q.queryRow(ctx, `SELECT CASE WHEN claimed_until > due_at THEN claimed_until ELSE due_at END AS next_at
-			FROM timers
-			WHERE fired_at IS NULL
-			ORDER BY next_at
-			LIMIT 1`).Scan(&next)
-		if errors.Is(err, ErrNoRows) {
-			return nil
+		for _, query := range []string{
+			`SELECT due_at FROM timers
+				WHERE fired_at IS NULL AND (claimed_until IS NULL OR claimed_until <= due_at)
+				ORDER BY due_at, id LIMIT 1`,
+			`SELECT claimed_until FROM timers
+				WHERE fired_at IS NULL AND claimed_until IS NOT NULL AND claimed_until > due_at
+				ORDER BY claimed_until LIMIT 1`,
+		} {
+			var at time.Time
+			err := q.queryRow(ctx, query).Scan(&at)
+			if errors.Is(err, ErrNoRows) {
+				continue
+			}
+			if err != nil {
+				return err
+			}
+			if !ok || at.Before(next) {
+				next, ok = at, true
+			}
 		}
-		ok = err == nil
-		return err
+		return nil
 	})
 	if err != nil {
 		return time.Time{}, false, fmt.Errorf("next timer due: %w", err)

@@ -23,6 +23,8 @@ func timerTests() []test {
 		{"TimerCancelledWhileClaimed", testTimerCancelledWhileClaimed},
 		{"TimerConcurrentClaims", testTimerConcurrentClaims},
 		{"TimerPrune", testTimerPrune},
+		{"TimerWatchScheduled", testTimerWatchScheduled},
+		{"TimerWatchEarliestOfTransaction", testTimerWatchEarliestOfTransaction},
 	}
 }
 
