@@ -58,6 +58,9 @@ type Listener struct {
 	router *bot.Router
 	params spike.Params
 	levels []spike.Level
+	// baselines holds recent points per series (a cache; the store is the
+	// source of truth).
+	baselines *baselines
 }
 
 // Register adds /alerts and the alert timers to r and returns the Listener
@@ -70,6 +73,8 @@ func Register(r *bot.Router, d commands.Deps) *Listener {
 		router: r,
 		params: spike.DefaultParams(d.Config.Listening.K, d.Config.Listening.MinMentions),
 		levels: playbookLevels(d),
+
+		baselines: newBaselines(),
 	}
 	r.Describe("alerts", "Listening alerts: list · ack · snooze")
 	r.Register(

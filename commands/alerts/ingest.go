@@ -38,6 +38,7 @@ func (l *Listener) Ingest(ctx context.Context, points []store.ListeningPoint) (R
 	if err != nil {
 		return Receipt{}, fmt.Errorf("store listening points: %w", err)
 	}
+	l.noteSaved(points, receipts, now)
 	var r Receipt
 	pending := map[store.SeriesKey]bool{}
 	for i, rc := range receipts {
@@ -52,15 +53,13 @@ func (l *Listener) Ingest(ctx context.Context, points []store.ListeningPoint) (R
 	}
 	// The sender is told "accepted" from here on, so judging must not stop
 	// when it hangs up.
-	ctx = context.WithoutCancel(ctx)
+	var todo []store.SeriesKey
 	for _, k := range series {
-		if !pending[k] {
-			continue
-		}
-		if err := l.judgeSeries(ctx, k); err != nil {
-			l.Log.Warn("judging listening series failed; the evaluate timer will retry", "series", k, "err", err)
+		if pending[k] {
+			todo = append(todo, k)
 		}
 	}
+	l.judgeBatch(context.WithoutCancel(ctx), todo)
 	return r, nil
 }
 
@@ -112,7 +111,7 @@ func (l *Listener) judgeOnce(ctx context.Context, k store.SeriesKey) (int64, err
 	if err != nil {
 		return 0, err
 	}
-	ch := store.AlertChange{Points: ids}
+	ch := store.AlertChange{Points: ids, Revisions: revisions(points)}
 	if current {
 		j, err := l.judge(ctx, latest)
 		if err != nil {
@@ -139,7 +138,7 @@ func (l *Listener) judgeOnce(ctx context.Context, k store.SeriesKey) (int64, err
 // isCurrent reports whether p is the newest window of its series and
 // recent enough to alert on.
 func (l *Listener) isCurrent(ctx context.Context, p store.ListeningPoint) (bool, error) {
-	if p.WindowEnd.Before(l.Clock.Now().Add(-maxLag)) {
+	if !l.current(p, l.Clock.Now()) {
 		return false, nil
 	}
 	newer, err := l.Store.ListeningSeries(ctx, p.Series(), p.WindowEnd, time.Time{})
@@ -158,4 +157,17 @@ func (l *Listener) activeAlert(ctx context.Context, brand, topic string) (*store
 		return nil, err
 	}
 	return &a, nil
+}
+
+// current reports whether p ended recently enough to alert on.
+func (l *Listener) current(p store.ListeningPoint, now time.Time) bool {
+	return !p.WindowEnd.Before(now.Add(-maxLag))
+}
+
+func revisions(ps []store.ListeningPoint) []int64 {
+	out := make([]int64, len(ps))
+	for i, p := range ps {
+		out[i] = p.Revision
+	}
+	return out
 }
