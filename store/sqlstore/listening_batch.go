@@ -284,7 +284,7 @@ func markJudged(ctx context.Context, q *querier, ids, revisions []int64) (map[in
 		if revisions != nil {
 			// revision = CASE id WHEN 7 THEN 2 … END pairs each id with its
 			// revision in one indexable statement.
-			revCond = " AND revision = CASE id" + strings.Repeat(" WHEN ? THEN ?", hi-lo) + " END"
+			revCond = " AND revision = CASE id" + strings.Repeat(" WHEN CAST(? AS BIGINT) THEN CAST(? AS BIGINT)", hi-lo) + " END"
 			for i := lo; i < hi; i++ {
 				args = append(args, ids[i], revisions[i])
 			}
