@@ -57,6 +57,8 @@ type Evidence struct {
 	NegativeShare         float64           `json:"negative_share"`
 	BaselineMentions      int64             `json:"baseline_mentions"`
 	BaselineNegativeShare float64           `json:"baseline_negative_share"`
+	Window                time.Time         `json:"window"`      // start of the spike window it describes
+	ComputedAt            time.Time         `json:"computed_at"` // when
 }
 
 // RisingTerm is a term whose share of the words rose in the spike window:

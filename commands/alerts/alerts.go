@@ -101,6 +101,7 @@ func Register(r *bot.Router, d commands.Deps) *Listener {
 	d.Scheduler.Handle(timerDeliver, l.deliverTimer)
 	d.Scheduler.Handle(timerRepeat, l.repeatTimer)
 	d.Scheduler.Handle(timerSilence, l.silenceTimer)
+	d.Scheduler.Handle(timerPrune, l.pruneTimer)
 	return l
 }
 

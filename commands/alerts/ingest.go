@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/interlock-coe/interlock/bot"
+	"github.com/interlock-coe/interlock/commands/alerts/spike"
 	"github.com/interlock-coe/interlock/store"
 )
 
@@ -122,6 +123,9 @@ func (l *Listener) judgeOnce(ctx context.Context, k store.SeriesKey) (int64, err
 			return 0, err
 		}
 		ch = l.decide(active, j, l.Clock.Now())
+		if ch.Alert != nil && j.verdict.State == spike.Spike {
+			l.attachEvidence(ctx, ch.Alert, latest)
+		}
 		ch.Points = ids
 		watchSilence(&ch, latest)
 	}
