@@ -71,7 +71,7 @@ func (l *Listener) cardFields(a store.ListeningAlert) []bot.Field {
 		{Title: "Why", Value: strings.Join(a.Reasons, "; ")},
 		{Title: "Sentiment and reach", Value: sentiment(a)},
 	}
-	if lines := evidence.Lines(a.Evidence, truncate, count); len(lines) > 0 {
+	if lines := evidence.Lines(a.Evidence); len(lines) > 0 {
 		fs = append(fs, bot.Field{Title: "Evidence (top posts by reach, rising terms, negative share)", Value: strings.Join(lines, "\n")})
 	} else if s := samples(a.Samples); s != "" {
 		fs = append(fs, bot.Field{Title: "Samples", Value: s})

@@ -15,6 +15,7 @@ import (
 	"strings"
 	"unicode"
 
+	"github.com/interlock-coe/interlock/commands/alerts/spike"
 	"github.com/interlock-coe/interlock/store"
 )
 
@@ -121,7 +122,7 @@ func Rising(spike, baseline []string, langs []string, limit int) []store.RisingT
 
 // Lines shows evidence as the lines of a card field: the top posts
 // (linked), the rising terms, the negative share and its change.
-func Lines(e *store.Evidence, truncate func(string, int) string, count func(int64) string) []string {
+func Lines(e *store.Evidence) []string {
 	if e == nil {
 		return nil
 	}
@@ -148,4 +149,15 @@ func Lines(e *store.Evidence, truncate func(string, int) string, count func(int6
 		lines = append(lines, neg)
 	}
 	return lines
+}
+
+func count(n int64) string { return spike.FormatCount(float64(n)) }
+
+// truncate shortens s to n characters, marking the cut.
+func truncate(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n-1]) + "…"
 }
