@@ -170,6 +170,9 @@ type Listening interface {
 	// SeriesSince returns, as one snapshot, the series' points whose window
 	// ends after after, oldest first, and the series' change count.
 	SeriesSince(ctx context.Context, k SeriesKey, after time.Time) ([]ListeningPoint, int64, error)
+	// UnjudgedSeries lists the series that have points not yet judged that
+	// were received before before, at most limit.
+	UnjudgedSeries(ctx context.Context, before time.Time, limit int) ([]SeriesKey, error)
 	// MarkPointsJudged marks points judged that changed no alert, in one
 	// statement: each only if still unjudged at the given revision.
 	// It returns the ids it did not mark (judged or revised meanwhile).

@@ -24,18 +24,16 @@ type Receipt struct {
 func (l *Listener) Ingest(ctx context.Context, points []store.ListeningPoint) (Receipt, error) {
 	now := l.Clock.Now()
 	points = slices.Clone(points)
-	var (
-		series []store.SeriesKey
-		timers []bot.Timer
-	)
+	var series []store.SeriesKey
+	seen := map[store.SeriesKey]bool{}
 	for i := range points {
 		points[i].ReceivedAt = now
-		if k := points[i].Series(); !slices.Contains(series, k) {
+		if k := points[i].Series(); !seen[k] {
+			seen[k] = true
 			series = append(series, k)
-			timers = append(timers, evaluateTimer(k, now))
 		}
 	}
-	receipts, err := l.Store.SaveListeningPoints(ctx, points, timers)
+	receipts, err := l.Store.SaveListeningPoints(ctx, points, []bot.Timer{sweepTimer(now)})
 	if err != nil {
 		return Receipt{}, fmt.Errorf("store listening points: %w", err)
 	}
@@ -64,8 +62,33 @@ func (l *Listener) Ingest(ctx context.Context, points []store.ListeningPoint) (R
 	return r, nil
 }
 
-// evaluateTimer is the safety net behind Ingest: it judges whatever points
-// of the series are still unjudged.
+// sweepLimit bounds the series one sweep judges; the next sweep goes on.
+const sweepLimit = 10_000
+
+// sweepTimer is the safety net behind Ingest: it judges the series whose
+// points are still unjudged a minute after they arrived (judging them at
+// once failed, or the process stopped).
+func (l *Listener) sweepTimer(ctx context.Context, t bot.Timer) error {
+	series, err := l.Store.UnjudgedSeries(ctx, l.Clock.Now().Add(-evaluateGrace), sweepLimit)
+	if err != nil {
+		return err
+	}
+	for _, k := range series {
+		l.baselines.drop(k)
+		if err := l.judgeSeries(ctx, k); err != nil {
+			return err
+		}
+	}
+	if len(series) == sweepLimit {
+		next := sweepTimer(l.Clock.Now())
+		return l.Scheduler.Schedule(ctx, next.Kind, next.Key, next.Due, struct{}{})
+	}
+	return nil
+}
+
+// evaluateTimer judges whatever points of one series are still unjudged
+// (the safety net of earlier versions, one timer per series; still
+// handled for timers stored by them).
 func (l *Listener) evaluateTimer(ctx context.Context, t bot.Timer) error {
 	var k store.SeriesKey
 	if err := decode(t, &k); err != nil {

@@ -36,19 +36,10 @@ type MentionsReceipt struct {
 func (l *Listener) IngestMentions(ctx context.Context, ms []store.Mention) (MentionsReceipt, error) {
 	now := l.Clock.Now()
 	ms = slices.Clone(ms)
-	var (
-		series []store.SeriesKey
-		timers = []bot.Timer{pruneTimer(now)}
-	)
 	for i := range ms {
 		ms[i].ReceivedAt = now
-		k := store.SeriesKey{Source: ms[i].Source, Brand: ms[i].Brand, Topic: ms[i].Topic}
-		if !slices.Contains(series, k) {
-			series = append(series, k)
-			timers = append(timers, evaluateTimer(k, now))
-		}
 	}
-	r, err := l.Store.SaveMentions(ctx, ms, timers)
+	r, err := l.Store.SaveMentions(ctx, ms, []bot.Timer{pruneTimer(now), sweepTimer(now)})
 	if err != nil {
 		return MentionsReceipt{}, fmt.Errorf("store mentions: %w", err)
 	}

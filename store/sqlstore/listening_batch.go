@@ -307,3 +307,24 @@ func markJudged(ctx context.Context, q *querier, ids, revisions []int64) (map[in
 	}
 	return marked, nil
 }
+
+// UnjudgedSeries lists series with unjudged points received before before.
+func (s *Store) UnjudgedSeries(ctx context.Context, before time.Time, limit int) ([]store.SeriesKey, error) {
+	var out []store.SeriesKey
+	err := s.inTx(ctx, func(q *querier) error {
+		rows, err := q.query(ctx, `SELECT DISTINCT source, brand, topic FROM listening_points
+			WHERE evaluated = FALSE AND received_at < ? ORDER BY source, brand, topic LIMIT ?`, before, limit)
+		if err != nil {
+			return err
+		}
+		out, err = collect(rows, func(r Rows) (store.SeriesKey, error) {
+			var k store.SeriesKey
+			return k, r.Scan(&k.Source, &k.Brand, &k.Topic)
+		})
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("list unjudged series: %w", err)
+	}
+	return out, nil
+}

@@ -85,6 +85,12 @@ func testSeriesSinceAndMark(t *testing.T, s store.Store) {
 	if un := must(s.UnevaluatedPoints(t.Context(), series))(t); len(un) != 1 || un[0].ID != rs[2].ID {
 		t.Errorf("unevaluated = %v, want the third point only", un)
 	}
+	other := point(5, 9)
+	other.Topic, other.ReceivedAt = "other", base().Add(100*time.Hour)
+	savePoints(t, s, other)
+	if got := must(s.UnjudgedSeries(t.Context(), base().Add(99*time.Hour), 10))(t); !slices.Equal(got, []store.SeriesKey{series}) {
+		t.Errorf("unjudged series received before = %v, want [%v]", got, series)
+	}
 	if _, changes := must2(s.SeriesSince(t.Context(), store.SeriesKey{Source: "none"}, time.Time{}))(t); changes != 0 {
 		t.Errorf("an unknown series has %d changes", changes)
 	}
