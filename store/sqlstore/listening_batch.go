@@ -289,8 +289,14 @@ func markJudged(ctx context.Context, q *querier, ids, revisions []int64) (map[in
 				args = append(args, ids[i], revisions[i])
 			}
 		}
-		rows, err := q.query(ctx, `UPDATE listening_points SET evaluated = TRUE
-			WHERE id IN (`+strings.TrimSuffix(strings.Repeat("?, ", hi-lo), ", ")+`) AND evaluated = FALSE`+revCond+`
+		// A point another transaction holds (a window growing with a batch
+		// of mentions) is skipped, not waited for: it is revised anyway,
+		// and waiting could deadlock with that batch, which locks its
+		// windows in key order.
+		rows, err := q.query(ctx, `UPDATE listening_points SET evaluated = TRUE WHERE id IN (
+				SELECT id FROM listening_points
+				WHERE id IN (`+strings.TrimSuffix(strings.Repeat("?, ", hi-lo), ", ")+`) AND evaluated = FALSE`+revCond+`
+				ORDER BY id `+q.dialect.skipLocked()+`)
 			RETURNING id`, args...)
 		if err != nil {
 			return nil, err
