@@ -1,6 +1,7 @@
 package alerts
 
 import (
+	"cmp"
 	"context"
 	"slices"
 	"sync"
@@ -87,6 +88,8 @@ func (l *Listener) judgeBatch(ctx context.Context, series []store.SeriesKey) {
 		}
 	})
 	slow = append(slow, l.markJudged(ctx, quick)...)
+	slices.SortFunc(slow, compareSeries)
+	slow = slices.Compact(slow)
 	eachAtOnce(slow, func(k store.SeriesKey) {
 		l.baselines.drop(k)
 		if err := l.judgeSeries(ctx, k); err != nil {
@@ -169,8 +172,12 @@ func (l *Listener) judgeFromCopy(ctx context.Context, k store.SeriesKey, now tim
 	return j, ch.Alert == nil && len(ch.Deliveries) == 0
 }
 
-// markJudged marks the quick judgements in one statement and returns the
-// series some of whose points another replica judged or revised meanwhile.
+// markJudged marks the quick judgements in one statement. A point it could
+// not mark was judged, revised or held meanwhile by another request or
+// replica, which judges it (and the sweep timer stored with every batch
+// backs that up): its series' copy is stale and is dropped, and nothing
+// more is done here. Only a failed statement sends the series the slow
+// way.
 func (l *Listener) markJudged(ctx context.Context, js []judged) []store.SeriesKey {
 	var ids, revs []int64
 	for _, j := range js {
@@ -182,11 +189,19 @@ func (l *Listener) markJudged(ctx context.Context, js []judged) []store.SeriesKe
 	missed, err := l.Store.MarkPointsJudged(ctx, ids, revs)
 	var again []store.SeriesKey
 	for _, j := range js {
-		if err != nil || slices.ContainsFunc(j.ids, func(id int64) bool { return slices.Contains(missed, id) }) {
+		if err != nil {
 			again = append(again, j.series)
+			continue
+		}
+		if slices.ContainsFunc(j.ids, func(id int64) bool { return slices.Contains(missed, id) }) {
+			l.baselines.drop(j.series)
 			continue
 		}
 		l.baselines.judged(j.series, j.ids, j.revs)
 	}
 	return again
+}
+
+func compareSeries(a, b store.SeriesKey) int {
+	return cmp.Or(cmp.Compare(a.Source, b.Source), cmp.Compare(a.Brand, b.Brand), cmp.Compare(a.Topic, b.Topic))
 }
