@@ -99,7 +99,7 @@ func TestScenariosRun(t *testing.T) {
 		PostgresURL: storetest.PostgresURL(t), RedisURL: redisURL, Quick: true,
 		Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
 	}
-	names := []string{"ack", "crisis", "listening", "timers"}
+	names := []string{"ack", "crisis", "listening", "mentions", "timers"}
 	report := Run(context.Background(), opts, names, nil)
 	if len(report.Scenarios) != len(names) {
 		t.Fatalf("%d scenarios ran, want %d", len(report.Scenarios), len(names))

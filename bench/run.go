@@ -24,6 +24,7 @@ func scenarios() []scenario {
 		{"ack", RunAck},
 		{"crisis", RunCrisis},
 		{"listening", RunListening},
+		{"mentions", RunMentions},
 		{"timers", RunTimers},
 		{"center", RunCenter},
 		{"footprint", RunFootprint},

@@ -18,11 +18,13 @@ const (
 	DefaultK              = 3.0
 	DefaultRepeatInterval = 4 * time.Hour
 	DefaultQuietPeriod    = 6 * time.Hour
-	DefaultClassifierMin  = 5
-	DefaultClassifierConf = 0.6
-	DefaultSensitivity    = "medium"
-	DefaultTemplateLevel  = "high"
-	DefaultPublishWarning = 2 * time.Hour
+	// DefaultMentionRetention keeps single mentions 30 days.
+	DefaultMentionRetention = 30 * 24 * time.Hour
+	DefaultClassifierMin    = 5
+	DefaultClassifierConf   = 0.6
+	DefaultSensitivity      = "medium"
+	DefaultTemplateLevel    = "high"
+	DefaultPublishWarning   = 2 * time.Hour
 )
 
 // defaultChannels are the channels used when the configuration names none.
@@ -74,6 +76,12 @@ func (c *Config) applyDefaults(root *yaml.Node) {
 	ifAbsent(root, l.with("k"), &c.Listening.K, DefaultK)
 	ifAbsent(root, l.with("repeat_interval"), &c.Listening.RepeatInterval, DefaultRepeatInterval)
 	ifAbsent(root, l.with("quiet_period"), &c.Listening.QuietPeriod, DefaultQuietPeriod)
+	ifAbsent(root, l.with("mention_retention"), &c.Listening.MentionRetention, DefaultMentionRetention)
+	for i := range c.Brands {
+		if len(c.Brands[i].Languages) == 0 {
+			c.Brands[i].Languages = []string{"en"}
+		}
+	}
 
 	s := path{"syncs"}
 	ifAbsent(root, s.with("week"), &c.Syncs.Week, defaultSyncs.Week)

@@ -203,7 +203,7 @@ func TestDefaults(t *testing.T) {
 	}
 	want := []any{
 		defaultChannels, DefaultSLA, DefaultReminderAt, DefaultEscalateAt,
-		Listening{MinMentions: 100, BaselineWindow: 168 * time.Hour, K: 3, RepeatInterval: 4 * time.Hour, QuietPeriod: 6 * time.Hour},
+		Listening{MinMentions: 100, BaselineWindow: 168 * time.Hour, K: 3, RepeatInterval: 4 * time.Hour, QuietPeriod: 6 * time.Hour, MentionRetention: 720 * time.Hour},
 		defaultSyncs, defaultTests, "alex", "higher", "data", "refund",
 	}
 	for i := range want {

@@ -52,6 +52,9 @@ type Person struct {
 type Brand struct {
 	ID   string `yaml:"id"`
 	Name string `yaml:"name"`
+	// Languages are the languages of the brand's mentions (en, de, fr, es):
+	// their stop-words are left out of an alert's rising terms. Default en.
+	Languages []string `yaml:"languages"`
 }
 
 // Role is a named responsibility with holders per brand ("" = all brands).
@@ -145,6 +148,9 @@ type Listening struct {
 	RepeatInterval time.Duration `yaml:"repeat_interval"` // re-notify an active alert
 	QuietPeriod    time.Duration `yaml:"quiet_period"`    // an alert whose source sends nothing this long resolves
 	AutoOpen       string        `yaml:"auto_open"`       // severity that opens a crisis room; "" = never
+	// MentionRetention is how long single mentions (POST /hooks/mentions)
+	// are kept for alert evidence before they are pruned.
+	MentionRetention time.Duration `yaml:"mention_retention"`
 }
 
 // KPI is one metric definition.

@@ -110,6 +110,12 @@ func (k *checker) listening() {
 	}
 	k.positive(p.with("repeat_interval"), l.RepeatInterval)
 	k.positive(p.with("quiet_period"), l.QuietPeriod)
+	k.positive(p.with("mention_retention"), l.MentionRetention)
+	for i, b := range k.cfg.Brands {
+		for j, lang := range b.Languages {
+			k.oneOf(path{"brands", i, "languages", j}, lang, "en", "de", "fr", "es")
+		}
+	}
 	if l.AutoOpen != "" && !slices.Contains(severityLevels(), l.AutoOpen) {
 		k.errorf(p.with("auto_open"), `want one of sev1, sev2, sev3, sev4 or "" (never), got %q`, l.AutoOpen)
 	}

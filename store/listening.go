@@ -25,6 +25,10 @@ type ListeningPoint struct {
 	Samples     []ListeningSample
 	ReceivedAt  time.Time
 	Evaluated   bool // spike detection has judged it, or set it aside as history
+	// FromMentions marks a window built from single mentions (SaveMentions):
+	// it grows as mentions arrive, and each growth is a new Revision to judge.
+	FromMentions bool
+	Revision     int64
 }
 
 // Series names the series the point belongs to.
@@ -53,6 +57,10 @@ type PointReceipt struct {
 	ID        int64
 	Duplicate bool // its (source, brand, topic, window) was stored already: nothing changed
 	Evaluated bool // spike detection has judged it already
+	// SeriesChanges is the series' count of inserted or revised points
+	// after the save (0 for a duplicate): a replica whose in-memory copy of
+	// the series counted every change but these knows it is complete.
+	SeriesChanges int64
 }
 
 // Listening alert statuses.
@@ -96,6 +104,9 @@ type ListeningAlert struct {
 	// "no data since …"; zero while data flows.
 	SilentSince   time.Time
 	ResolveReason string // why it resolved, for the card and the alert's history
+	// Evidence is what the spike is about, computed from the stored
+	// mentions when the alert opened or escalated; nil without mentions.
+	Evidence *Evidence
 
 	// Written by delivery only (CompleteAlertDeliveries), never by
 	// ApplyAlertChange.
@@ -130,6 +141,10 @@ type AlertChange struct {
 	// Points are the points this change judges; they are marked evaluated.
 	// If any was evaluated already the change fails with bot.EConflict.
 	Points []int64
+	// Revisions, when set, holds the revision judged of each of Points: a
+	// point revised since (a window fed by mentions that grew) is a
+	// conflict too.
+	Revisions []int64
 	// Alert is the alert's new state, or nil. ID 0 opens a new alert (an
 	// active one for the same brand and topic fails with bot.EConflict);
 	// otherwise Version must match the stored one (else bot.EConflict).
@@ -152,6 +167,16 @@ type Listening interface {
 	// ListeningSeries returns the series' points whose window ends after
 	// after and at or before until (zero: no bound), oldest first.
 	ListeningSeries(ctx context.Context, k SeriesKey, after, until time.Time) ([]ListeningPoint, error)
+	// SeriesSince returns, as one snapshot, the series' points whose window
+	// ends after after, oldest first, and the series' change count.
+	SeriesSince(ctx context.Context, k SeriesKey, after time.Time) ([]ListeningPoint, int64, error)
+	// UnjudgedSeries lists the series that have points not yet judged that
+	// were received before before, at most limit.
+	UnjudgedSeries(ctx context.Context, before time.Time, limit int) ([]SeriesKey, error)
+	// MarkPointsJudged marks points judged that changed no alert, in one
+	// statement: each only if still unjudged at the given revision.
+	// It returns the ids it did not mark (judged or revised meanwhile).
+	MarkPointsJudged(ctx context.Context, ids, revisions []int64) (missed []int64, err error)
 	// UnevaluatedPoints returns the series' points not yet judged, oldest
 	// window first.
 	UnevaluatedPoints(ctx context.Context, k SeriesKey) ([]ListeningPoint, error)

@@ -30,6 +30,7 @@ type Store interface {
 	Decisions
 	Crises
 	Listening
+	Mentions
 	Routes
 	Experiments
 	Syncs

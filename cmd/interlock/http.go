@@ -41,6 +41,7 @@ func newMux(cfg *config.Config, a *app.App, f app.Features, m *web.Metrics, extr
 	}
 	hooks := map[string]http.Handler{
 		"/hooks/listening": listening.NewHandler(f.Alerts, cfg, auth, a.Clock, log),
+		"/hooks/mentions":  listening.NewMentionsHandler(f.Alerts, cfg, auth, a.Clock, log),
 		"/hooks/inbox":     inbox.NewHandler(f.Route, auth, log),
 		"/hooks/metrics":   metrics.NewHandler(f.KPI, cfg, auth, log),
 	}

@@ -25,6 +25,7 @@ const (
 	timerDeliver  = "alerts.deliver"  // deliver an alert's queued chat messages
 	timerRepeat   = "alerts.repeat"   // re-notify an alert that is still active
 	timerSilence  = "alerts.silence"  // notice an alert's source has gone quiet
+	timerSweep    = "alerts.sweep"    // judge every series whose points were stored but not judged
 )
 
 // Timings that the configuration does not expose.
@@ -58,6 +59,9 @@ type Listener struct {
 	router *bot.Router
 	params spike.Params
 	levels []spike.Level
+	// baselines holds recent points per series (a cache; the store is the
+	// source of truth).
+	baselines *baselines
 }
 
 // Register adds /alerts and the alert timers to r and returns the Listener
@@ -70,6 +74,8 @@ func Register(r *bot.Router, d commands.Deps) *Listener {
 		router: r,
 		params: spike.DefaultParams(d.Config.Listening.K, d.Config.Listening.MinMentions),
 		levels: playbookLevels(d),
+
+		baselines: newBaselines(),
 	}
 	r.Describe("alerts", "Listening alerts: list · ack · snooze")
 	r.Register(
@@ -93,9 +99,11 @@ func Register(r *bot.Router, d commands.Deps) *Listener {
 		},
 	)
 	d.Scheduler.Handle(timerEvaluate, l.evaluateTimer)
+	d.Scheduler.Handle(timerSweep, l.sweepTimer)
 	d.Scheduler.Handle(timerDeliver, l.deliverTimer)
 	d.Scheduler.Handle(timerRepeat, l.repeatTimer)
 	d.Scheduler.Handle(timerSilence, l.silenceTimer)
+	d.Scheduler.Handle(timerPrune, l.pruneTimer)
 	return l
 }
 
@@ -147,8 +155,13 @@ func repeatTimer(a store.ListeningAlert, due time.Time) bot.Timer {
 	return timer(timerRepeat, repeatKey(a.ID), due, alertRef{a.ID})
 }
 
-func evaluateTimer(k store.SeriesKey, now time.Time) bot.Timer {
-	return timer(timerEvaluate, "alerts:evaluate:"+k.Source+"|"+k.Brand+"|"+k.Topic, now.Add(evaluateGrace), k)
+// sweepTimer is the safety net stored with every batch of points: one
+// timer per minute of arrival (every batch of that minute shares its key
+// and due time, so a steady stream neither multiplies timers nor keeps
+// moving one), due evaluateGrace after the minute ends.
+func sweepTimer(now time.Time) bot.Timer {
+	due := now.UTC().Truncate(time.Minute).Add(time.Minute + evaluateGrace)
+	return timer(timerSweep, "alerts:sweep:"+due.Format("2006-01-02T15:04"), due, struct{}{})
 }
 
 // timer builds a durable timer; payloads are plain structs that always

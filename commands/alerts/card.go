@@ -7,6 +7,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/interlock-coe/interlock/bot"
+	"github.com/interlock-coe/interlock/commands/alerts/evidence"
 	"github.com/interlock-coe/interlock/store"
 )
 
@@ -70,7 +71,9 @@ func (l *Listener) cardFields(a store.ListeningAlert) []bot.Field {
 		{Title: "Why", Value: strings.Join(a.Reasons, "; ")},
 		{Title: "Sentiment and reach", Value: sentiment(a)},
 	}
-	if s := samples(a.Samples); s != "" {
+	if lines := evidence.Lines(a.Evidence); len(lines) > 0 {
+		fs = append(fs, bot.Field{Title: "Evidence (top posts by reach, rising terms, negative share)", Value: strings.Join(lines, "\n")})
+	} else if s := samples(a.Samples); s != "" {
 		fs = append(fs, bot.Field{Title: "Samples", Value: s})
 	}
 	return append(fs, bot.Field{Title: "Status", Value: l.status(a)})

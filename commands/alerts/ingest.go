@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/interlock-coe/interlock/bot"
+	"github.com/interlock-coe/interlock/commands/alerts/spike"
 	"github.com/interlock-coe/interlock/store"
 )
 
@@ -23,21 +24,20 @@ type Receipt struct {
 func (l *Listener) Ingest(ctx context.Context, points []store.ListeningPoint) (Receipt, error) {
 	now := l.Clock.Now()
 	points = slices.Clone(points)
-	var (
-		series []store.SeriesKey
-		timers []bot.Timer
-	)
+	var series []store.SeriesKey
+	seen := map[store.SeriesKey]bool{}
 	for i := range points {
 		points[i].ReceivedAt = now
-		if k := points[i].Series(); !slices.Contains(series, k) {
+		if k := points[i].Series(); !seen[k] {
+			seen[k] = true
 			series = append(series, k)
-			timers = append(timers, evaluateTimer(k, now))
 		}
 	}
-	receipts, err := l.Store.SaveListeningPoints(ctx, points, timers)
+	receipts, err := l.Store.SaveListeningPoints(ctx, points, []bot.Timer{sweepTimer(now)})
 	if err != nil {
 		return Receipt{}, fmt.Errorf("store listening points: %w", err)
 	}
+	l.noteSaved(points, receipts, now)
 	var r Receipt
 	pending := map[store.SeriesKey]bool{}
 	for i, rc := range receipts {
@@ -52,20 +52,43 @@ func (l *Listener) Ingest(ctx context.Context, points []store.ListeningPoint) (R
 	}
 	// The sender is told "accepted" from here on, so judging must not stop
 	// when it hangs up.
-	ctx = context.WithoutCancel(ctx)
+	var todo []store.SeriesKey
 	for _, k := range series {
-		if !pending[k] {
-			continue
-		}
-		if err := l.judgeSeries(ctx, k); err != nil {
-			l.Log.Warn("judging listening series failed; the evaluate timer will retry", "series", k, "err", err)
+		if pending[k] {
+			todo = append(todo, k)
 		}
 	}
+	l.judgeBatch(context.WithoutCancel(ctx), todo)
 	return r, nil
 }
 
-// evaluateTimer is the safety net behind Ingest: it judges whatever points
-// of the series are still unjudged.
+// sweepLimit bounds the series one sweep judges; the next sweep goes on.
+const sweepLimit = 10_000
+
+// sweepTimer is the safety net behind Ingest: it judges the series whose
+// points are still unjudged a minute after they arrived (judging them at
+// once failed, or the process stopped).
+func (l *Listener) sweepTimer(ctx context.Context, t bot.Timer) error {
+	series, err := l.Store.UnjudgedSeries(ctx, l.Clock.Now().Add(-evaluateGrace), sweepLimit)
+	if err != nil {
+		return err
+	}
+	for _, k := range series {
+		l.baselines.drop(k)
+		if err := l.judgeSeries(ctx, k); err != nil {
+			return err
+		}
+	}
+	if len(series) == sweepLimit {
+		next := sweepTimer(l.Clock.Now())
+		return l.Scheduler.Schedule(ctx, next.Kind, next.Key, next.Due, struct{}{})
+	}
+	return nil
+}
+
+// evaluateTimer judges whatever points of one series are still unjudged
+// (the safety net of earlier versions, one timer per series; still
+// handled for timers stored by them).
 func (l *Listener) evaluateTimer(ctx context.Context, t bot.Timer) error {
 	var k store.SeriesKey
 	if err := decode(t, &k); err != nil {
@@ -112,7 +135,7 @@ func (l *Listener) judgeOnce(ctx context.Context, k store.SeriesKey) (int64, err
 	if err != nil {
 		return 0, err
 	}
-	ch := store.AlertChange{Points: ids}
+	ch := store.AlertChange{Points: ids, Revisions: revisions(points)}
 	if current {
 		j, err := l.judge(ctx, latest)
 		if err != nil {
@@ -123,6 +146,9 @@ func (l *Listener) judgeOnce(ctx context.Context, k store.SeriesKey) (int64, err
 			return 0, err
 		}
 		ch = l.decide(active, j, l.Clock.Now())
+		if ch.Alert != nil && j.verdict.State == spike.Spike {
+			l.attachEvidence(ctx, ch.Alert, latest)
+		}
 		ch.Points = ids
 		watchSilence(&ch, latest)
 	}
@@ -139,7 +165,7 @@ func (l *Listener) judgeOnce(ctx context.Context, k store.SeriesKey) (int64, err
 // isCurrent reports whether p is the newest window of its series and
 // recent enough to alert on.
 func (l *Listener) isCurrent(ctx context.Context, p store.ListeningPoint) (bool, error) {
-	if p.WindowEnd.Before(l.Clock.Now().Add(-maxLag)) {
+	if !l.current(p, l.Clock.Now()) {
 		return false, nil
 	}
 	newer, err := l.Store.ListeningSeries(ctx, p.Series(), p.WindowEnd, time.Time{})
@@ -158,4 +184,17 @@ func (l *Listener) activeAlert(ctx context.Context, brand, topic string) (*store
 		return nil, err
 	}
 	return &a, nil
+}
+
+// current reports whether p ended recently enough to alert on.
+func (l *Listener) current(p store.ListeningPoint, now time.Time) bool {
+	return !p.WindowEnd.Before(now.Add(-maxLag))
+}
+
+func revisions(ps []store.ListeningPoint) []int64 {
+	out := make([]int64, len(ps))
+	for i, p := range ps {
+		out[i] = p.Revision
+	}
+	return out
 }

@@ -26,19 +26,50 @@ func (l *Listener) judge(ctx context.Context, p store.ListeningPoint) (judgement
 	if err != nil {
 		return judgement{}, err
 	}
-	history := make([]spike.Window, 0, len(past))
-	for _, q := range past {
-		if !q.WindowStart.Before(from) {
-			history = append(history, window(q))
+	return l.judgeWith(p, history(past, p, l.Config.Listening.BaselineWindow), l.Clock.Now()), nil
+}
+
+// history is the baseline of p among ps: the windows that started at most
+// baseline before p started and ended by then.
+func history(ps []store.ListeningPoint, p store.ListeningPoint, baseline time.Duration) []spike.Window {
+	from := p.WindowStart.Add(-baseline)
+	out := make([]spike.Window, 0, len(ps))
+	for _, q := range ps {
+		if !q.WindowStart.Before(from) && q.WindowEnd.After(from) && !q.WindowEnd.After(p.WindowStart) {
+			out = append(out, window(q))
 		}
 	}
-	j := judgement{point: p, verdict: spike.Detect(l.params, spike.NewBaseline(history), window(p))}
+	return out
+}
+
+// minOpenWindow is how much of a window fed by mentions must have passed
+// before it can say volume is normal: a few minutes in, a low count means
+// little.
+const minOpenWindow = 10 * time.Minute
+
+// judgeWith judges p against history at now. A window fed by single
+// mentions that is still open is judged on the part that has passed (the
+// baseline is a rate, so the count expected scales with it): a storm is
+// seen minutes into the hour, not at its end.
+func (l *Listener) judgeWith(p store.ListeningPoint, history []spike.Window, now time.Time) judgement {
+	w := window(p)
+	open := p.FromMentions && now.Before(p.WindowEnd)
+	if open {
+		w.End = now
+		if early := p.WindowStart.Add(minOpenWindow); w.End.Before(early) {
+			w.End = early
+		}
+	}
+	j := judgement{point: p, verdict: spike.Detect(l.params, spike.NewBaseline(history), w)}
+	if open && now.Sub(p.WindowStart) < minOpenWindow && j.verdict.State != spike.Spike {
+		j.verdict.State = spike.Unknown
+	}
 	if j.verdict.State == spike.Spike {
 		j.class = spike.Classify(l.levels, spike.Signal{
 			Multiple: j.verdict.Multiple, Mentions: p.Mentions, Negative: p.Negative, Reach: p.Reach, Press: p.Press,
 		})
 	}
-	return j, nil
+	return j
 }
 
 func window(p store.ListeningPoint) spike.Window {

@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	"github.com/interlock-coe/interlock/bot"
+	"github.com/interlock-coe/interlock/commands/alerts/evidence"
+	"github.com/interlock-coe/interlock/config"
 	"github.com/interlock-coe/interlock/store"
 )
 
@@ -39,7 +41,7 @@ func (h *handlers) brief(ctx context.Context, cr store.Crisis) (bot.Message, err
 	if err != nil {
 		return bot.Message{}, err
 	}
-	return bot.Message{
+	msg := bot.Message{
 		Title: title,
 		Text:  "Why " + cr.Severity + ": " + strings.Join(sev.Meaning, "; or "),
 		Fields: []bot.Field{
@@ -50,7 +52,46 @@ func (h *handlers) brief(ctx context.Context, cr store.Crisis) (bot.Message, err
 			{Title: "Commands", Value: "/crisis status <update…> · /crisis decide <decision…> · /crisis propose <response…> · /crisis sev <level> · /crisis resolve <summary…>"},
 		},
 		Footer: fmt.Sprintf("Crisis %s opened by @%s on %s", bot.FormatID(cr.ID), cr.OpenedBy, h.stamp(cr.OpenedAt)),
-	}, nil
+	}
+	return h.withEvidence(ctx, cr, msg, sev)
+}
+
+// withEvidence adds the evidence of the listening alert the crisis was
+// opened for (by the alert's button or automatically: same brand, title
+// "<Brand> <topic> mentions spike"). The evidence quotes outside posts, so
+// the brief is then marked Outside, addressed to the people it names.
+func (h *handlers) withEvidence(ctx context.Context, cr store.Crisis, msg bot.Message, sev config.Severity) (bot.Message, error) {
+	if cr.Brand == "" || !strings.HasSuffix(cr.Title, "mentions spike") {
+		return msg, nil
+	}
+	as, err := h.Store.ListListeningAlerts(ctx, false, 0)
+	if err != nil {
+		h.Log.Warn("brief without listening evidence", "crisis", cr.ID, "err", err)
+		return msg, nil
+	}
+	title := strings.ToLower(cr.Title)
+	for _, a := range as {
+		if a.Brand != strings.ToLower(cr.Brand) || a.Evidence == nil || !strings.Contains(title, strings.ToLower(a.Topic)) {
+			continue
+		}
+		msg.Fields = append(msg.Fields, bot.Field{
+			Title: fmt.Sprintf("Listening evidence (alert %s)", bot.FormatID(a.ID)),
+			Value: strings.Join(evidence.Lines(a.Evidence), "\n"),
+		})
+		var notify []string
+		for _, role := range append([]string{sev.Spokesperson}, sev.Approvers...) {
+			if role == "" {
+				continue
+			}
+			people, _, err := h.Roster().Holders(ctx, role, cr.Brand)
+			if err != nil {
+				return msg, err
+			}
+			notify = append(notify, people...)
+		}
+		return bot.Quoting(msg, notify...), nil
+	}
+	return msg, nil
 }
 
 // holdersText names who acts for role on brand, or says nobody does.

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"time"
 
@@ -18,10 +17,11 @@ import (
 // listening_alerts.go.
 
 const pointColumns = `id, source, brand, topic, window_start, window_end, mentions, negative, neutral,
-	positive, reach, press, samples, received_at, evaluated`
+	positive, reach, press, samples, received_at, evaluated, from_mentions, revision`
 
-// SaveListeningPoints stores ps and timers in one transaction. A point
-// whose window is stored already is left unchanged and reported as a
+// SaveListeningPoints stores ps and timers in one transaction, a few
+// statements per batch rather than one per point (listening_batch.go). A
+// point whose window is stored already is left unchanged and reported as a
 // duplicate, with the stored point's id and evaluation.
 func (s *Store) SaveListeningPoints(ctx context.Context, ps []store.ListeningPoint, timers []bot.Timer) ([]store.PointReceipt, error) {
 	for _, p := range ps {
@@ -29,14 +29,11 @@ func (s *Store) SaveListeningPoints(ctx context.Context, ps []store.ListeningPoi
 			return nil, err
 		}
 	}
-	out := make([]store.PointReceipt, len(ps))
+	var out []store.PointReceipt
 	err := s.inTx(ctx, func(q *querier) error {
-		for i, p := range ps {
-			r, err := insertPoint(ctx, q, p)
-			if err != nil {
-				return err
-			}
-			out[i] = r
+		var err error
+		if out, err = savePoints(ctx, q, ps); err != nil {
+			return err
 		}
 		return scheduleTimers(ctx, q, timers...)
 	})
@@ -56,31 +53,6 @@ func validPoint(p store.ListeningPoint) error {
 		return fmt.Errorf("listening point %s/%s: no receipt time", p.Source, p.Brand)
 	}
 	return nil
-}
-
-func insertPoint(ctx context.Context, q *querier, p store.ListeningPoint) (store.PointReceipt, error) {
-	samples, err := marshalList(p.Samples)
-	if err != nil {
-		return store.PointReceipt{}, err
-	}
-	var r store.PointReceipt
-	err = q.queryRow(ctx, `INSERT INTO listening_points (source, brand, topic, window_start, window_end,
-			mentions, negative, neutral, positive, reach, press, samples, received_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-		ON CONFLICT (source, brand, topic, window_start, window_end) DO NOTHING
-		RETURNING id, evaluated`,
-		p.Source, p.Brand, p.Topic, p.WindowStart, p.WindowEnd,
-		p.Mentions, p.Negative, p.Neutral, p.Positive, p.Reach, p.Press, samples, p.ReceivedAt,
-	).Scan(&r.ID, &r.Evaluated)
-	if !errors.Is(err, ErrNoRows) {
-		return r, err
-	}
-	// The window is stored already: report the stored point.
-	r.Duplicate = true
-	err = q.queryRow(ctx, `SELECT id, evaluated FROM listening_points
-		WHERE source = ? AND brand = ? AND topic = ? AND window_start = ? AND window_end = ?`,
-		p.Source, p.Brand, p.Topic, p.WindowStart, p.WindowEnd).Scan(&r.ID, &r.Evaluated)
-	return r, err
 }
 
 // ListeningSeries returns the series' points whose window ends in
@@ -136,7 +108,7 @@ func scanPoint(r Rows) (store.ListeningPoint, error) {
 		samples string
 	)
 	err := r.Scan(&p.ID, &p.Source, &p.Brand, &p.Topic, &p.WindowStart, &p.WindowEnd, &p.Mentions, &p.Negative,
-		&p.Neutral, &p.Positive, &p.Reach, &p.Press, &samples, &p.ReceivedAt, &p.Evaluated)
+		&p.Neutral, &p.Positive, &p.Reach, &p.Press, &samples, &p.ReceivedAt, &p.Evaluated, &p.FromMentions, &p.Revision)
 	if err != nil {
 		return p, err
 	}
@@ -144,21 +116,6 @@ func scanPoint(r Rows) (store.ListeningPoint, error) {
 		return p, fmt.Errorf("samples of listening point %d: %w", p.ID, err)
 	}
 	return p, nil
-}
-
-// markEvaluated marks points judged; a point judged already means another
-// process got there first, which the caller resolves by starting over.
-func markEvaluated(ctx context.Context, q *querier, ids []int64) error {
-	for _, id := range ids {
-		n, err := q.exec(ctx, `UPDATE listening_points SET evaluated = TRUE WHERE id = ? AND evaluated = FALSE`, id)
-		if err != nil {
-			return err
-		}
-		if n == 0 {
-			return bot.Errorf(bot.EConflict, "listening point %d was judged already", id)
-		}
-	}
-	return nil
 }
 
 // marshalList stores a list as JSON, an empty one as "[]".

@@ -23,7 +23,7 @@ import (
 const alertColumns = `id, brand, topic, status, severity, peak_severity, reasons, source, mentions, expected,
 	multiple, negative, reach, press, peak_mentions, samples, first_window, last_window, opened_at,
 	updated_at, resolved_at, acked_by, acked_at, snoozed_by, snoozed_until, crisis_requested,
-	silent_since, resolve_reason, message_channel, message_id, version`
+	silent_since, resolve_reason, evidence, message_channel, message_id, version`
 
 // Limits of ListListeningAlerts.
 const (
@@ -97,7 +97,7 @@ func (s *Store) ListListeningAlerts(ctx context.Context, all bool, limit int) ([
 func (s *Store) ApplyAlertChange(ctx context.Context, ch store.AlertChange) (store.ListeningAlert, error) {
 	var out store.ListeningAlert
 	err := s.inTx(ctx, func(q *querier) error {
-		if err := markEvaluated(ctx, q, ch.Points); err != nil {
+		if err := markEvaluated(ctx, q, ch.Points, ch.Revisions); err != nil {
 			return err
 		}
 		if ch.Alert == nil {
@@ -146,16 +146,20 @@ func writeAlert(ctx context.Context, q *querier, a store.ListeningAlert) (store.
 	if err != nil {
 		return a, err
 	}
+	evidence, err := marshalEvidence(a.Evidence)
+	if err != nil {
+		return a, err
+	}
 	args := []any{a.Brand, a.Topic, a.Status, a.Severity, a.PeakSeverity, reasons, a.Source, a.Mentions, a.Expected,
 		a.Multiple, a.Negative, a.Reach, a.Press, a.PeakMentions, samples, a.FirstWindow, a.LastWindow, a.OpenedAt,
 		a.UpdatedAt, zeroAsNull(a.ResolvedAt), a.AckedBy, zeroAsNull(a.AckedAt), a.SnoozedBy, zeroAsNull(a.SnoozedUntil),
-		a.CrisisRequested, zeroAsNull(a.SilentSince), a.ResolveReason}
+		a.CrisisRequested, zeroAsNull(a.SilentSince), a.ResolveReason, evidence}
 	if a.ID == 0 {
 		err = q.queryRow(ctx, `INSERT INTO listening_alerts (brand, topic, status, severity, peak_severity, reasons,
 				source, mentions, expected, multiple, negative, reach, press, peak_mentions, samples, first_window,
 				last_window, opened_at, updated_at, resolved_at, acked_by, acked_at, snoozed_by, snoozed_until,
-				crisis_requested, silent_since, resolve_reason)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+				crisis_requested, silent_since, resolve_reason, evidence)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 			RETURNING id, message_channel, message_id, version`, args...).Scan(&a.ID, &a.MessageChannel, &a.MessageID, &a.Version)
 		if bot.IsCode(err, bot.EConflict) {
 			return a, &bot.Error{Code: bot.EConflict, Message: "an alert for " + groupName(a.Brand, a.Topic) + " is active already", Err: err}
@@ -166,7 +170,7 @@ func writeAlert(ctx context.Context, q *querier, a store.ListeningAlert) (store.
 			peak_severity = ?, reasons = ?, source = ?, mentions = ?, expected = ?, multiple = ?, negative = ?,
 			reach = ?, press = ?, peak_mentions = ?, samples = ?, first_window = ?, last_window = ?, opened_at = ?,
 			updated_at = ?, resolved_at = ?, acked_by = ?, acked_at = ?, snoozed_by = ?, snoozed_until = ?,
-			crisis_requested = ?, silent_since = ?, resolve_reason = ?, version = version + 1
+			crisis_requested = ?, silent_since = ?, resolve_reason = ?, evidence = ?, version = version + 1
 		WHERE id = ? AND version = ?
 		RETURNING message_channel, message_id, version`,
 		append(args, a.ID, a.Version)...).Scan(&a.MessageChannel, &a.MessageID, &a.Version)
@@ -179,14 +183,14 @@ func writeAlert(ctx context.Context, q *querier, a store.ListeningAlert) (store.
 func scanAlert(r Row) (store.ListeningAlert, error) {
 	var (
 		a                           store.ListeningAlert
-		reasons, samples            string
+		reasons, samples, evidence  string
 		resolved, acked, snoozedTil sql.NullTime
 		silent                      sql.NullTime
 	)
 	err := r.Scan(&a.ID, &a.Brand, &a.Topic, &a.Status, &a.Severity, &a.PeakSeverity, &reasons, &a.Source,
 		&a.Mentions, &a.Expected, &a.Multiple, &a.Negative, &a.Reach, &a.Press, &a.PeakMentions, &samples,
 		&a.FirstWindow, &a.LastWindow, &a.OpenedAt, &a.UpdatedAt, &resolved, &a.AckedBy, &acked, &a.SnoozedBy,
-		&snoozedTil, &a.CrisisRequested, &silent, &a.ResolveReason, &a.MessageChannel, &a.MessageID, &a.Version)
+		&snoozedTil, &a.CrisisRequested, &silent, &a.ResolveReason, &evidence, &a.MessageChannel, &a.MessageID, &a.Version)
 	if err != nil {
 		return a, err
 	}
@@ -197,6 +201,12 @@ func scanAlert(r Row) (store.ListeningAlert, error) {
 	}
 	if err := json.Unmarshal([]byte(samples), &a.Samples); err != nil {
 		return a, fmt.Errorf("samples of alert %d: %w", a.ID, err)
+	}
+	if evidence != "{}" && evidence != "" {
+		a.Evidence = new(store.Evidence)
+		if err := json.Unmarshal([]byte(evidence), a.Evidence); err != nil {
+			return a, fmt.Errorf("evidence of alert %d: %w", a.ID, err)
+		}
 	}
 	return a, nil
 }
@@ -288,4 +298,16 @@ func (s *Store) FailAlertDeliveries(ctx context.Context, ids []int64, reason str
 		return fmt.Errorf("fail alert deliveries: %w", err)
 	}
 	return nil
+}
+
+// marshalEvidence stores an alert's evidence as JSON, none as "{}".
+func marshalEvidence(e *store.Evidence) (string, error) {
+	if e == nil {
+		return "{}", nil
+	}
+	b, err := json.Marshal(e)
+	if err != nil {
+		return "", fmt.Errorf("marshal evidence: %w", err)
+	}
+	return string(b), nil
 }

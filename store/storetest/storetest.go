@@ -48,6 +48,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 	tests = append(tests, buttonTests()...)
 	tests = append(tests, routeTests()...)
 	tests = append(tests, listeningTests()...)
+	tests = append(tests, batchTests()...)
 	tests = append(tests, experimentTests()...)
 	tests = append(tests, syncTests()...)
 	tests = append(tests, kpiTests()...)

@@ -1,0 +1,58 @@
+package alerts
+
+import (
+	"testing"
+	"time"
+
+	"github.com/interlock-coe/interlock/store"
+)
+
+// TestBaselinesUseACopyOnlyWhileItSawEveryChange: a copy is kept while
+// the store's change count matches what this replica saved, and dropped
+// when another writer's change shows in the count.
+func TestBaselinesUseACopyOnlyWhileItSawEveryChange(t *testing.T) {
+	k := store.SeriesKey{Source: "s", Brand: "acme", Topic: "recall"}
+	base := time.Date(2026, 11, 23, 0, 0, 0, 0, time.UTC)
+	pt := func(id int64, h int) store.ListeningPoint {
+		return store.ListeningPoint{ID: id, Source: k.Source, Brand: k.Brand, Topic: k.Topic, Revision: 1,
+			WindowStart: base.Add(time.Duration(h) * time.Hour), WindowEnd: base.Add(time.Duration(h+1) * time.Hour)}
+	}
+	b := newBaselines()
+	b.saved(k, 2, []store.ListeningPoint{pt(2, 1), pt(1, 0)}, time.Time{})
+	ps, ok := b.view(k, base)
+	if !ok || len(ps) != 2 || ps[0].ID != 1 {
+		t.Fatalf("a new series' copy = %v (%v), want both points oldest first", ps, ok)
+	}
+	b.saved(k, 3, []store.ListeningPoint{pt(3, 2)}, time.Time{})
+	if ps, ok := b.view(k, base); !ok || len(ps) != 3 {
+		t.Fatalf("after one more save: %d points (%v), want 3", len(ps), ok)
+	}
+	b.judged(k, []int64{3}, []int64{1})
+	if ps, _ := b.view(k, base); !ps[2].Evaluated {
+		t.Error("a judged point is not marked in the copy")
+	}
+	// Another replica saved change 4: this replica's save is change 5.
+	b.saved(k, 5, []store.ListeningPoint{pt(5, 4)}, time.Time{})
+	if _, ok := b.view(k, base); ok {
+		t.Error("a copy that missed another writer's change is still used")
+	}
+	// A series first seen with history elsewhere is not built from one save.
+	other := store.SeriesKey{Source: "t"}
+	b.saved(other, 7, []store.ListeningPoint{pt(9, 0)}, time.Time{})
+	if _, ok := b.view(other, base); ok {
+		t.Error("a copy was made from part of a series")
+	}
+	// A revised window replaces its older revision.
+	b.rebuilt(k, 5, time.Time{}, []store.ListeningPoint{pt(1, 0)})
+	rev := pt(1, 0)
+	rev.Revision, rev.Mentions = 2, 50
+	b.saved(k, 6, []store.ListeningPoint{rev}, time.Time{})
+	if ps, ok := b.view(k, base); !ok || len(ps) != 1 || ps[0].Mentions != 50 {
+		t.Errorf("after a revision: %+v (%v), want the revised window alone", ps, ok)
+	}
+	// A copy that starts after the history needed is not used.
+	b.rebuilt(k, 6, base.Add(time.Hour), nil)
+	if _, ok := b.view(k, base); ok {
+		t.Error("a copy lacking older history was used")
+	}
+}
