@@ -35,6 +35,7 @@ type Store interface {
 	Syncs
 	KPIs
 	Contents
+	Digests
 	bot.TimerStore
 	bot.ButtonStore
 	Ping(ctx context.Context) error
