@@ -21,6 +21,7 @@ type Config struct {
 	Tests       Tests               `yaml:"tests"`
 	Approvals   Approvals           `yaml:"approvals"`
 	Content     Content             `yaml:"content"`
+	Digests     []Digest            `yaml:"digests"`
 	Permissions map[string][]string `yaml:"permissions"` // permission key -> roles allowed
 	Env         Env                 `yaml:"-"`
 	Source      string              `yaml:"-"` // file path, or "embedded example"

@@ -49,6 +49,7 @@ func (c *Config) validate(file string, root *yaml.Node) []*Error {
 	k.kpis()
 	k.schedules()
 	k.content()
+	k.digests()
 	k.permissions()
 	return k.errs
 }
