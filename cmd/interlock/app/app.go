@@ -16,6 +16,7 @@ import (
 	"github.com/interlock-coe/interlock/commands/content"
 	"github.com/interlock-coe/interlock/commands/crisis"
 	"github.com/interlock-coe/interlock/commands/decision"
+	"github.com/interlock-coe/interlock/commands/digest"
 	"github.com/interlock-coe/interlock/commands/experiment"
 	"github.com/interlock-coe/interlock/commands/kpi"
 	"github.com/interlock-coe/interlock/commands/role"
@@ -133,6 +134,7 @@ func (a *App) Register(chat bot.Chat, people bot.Directory) Features {
 	experiment.Register(a.Router, d)
 	syncs.RegisterWith(a.Router, d, a.Store, syncs.DefaultSources(d, f.KPI))
 	f.KPI.Register(a.Router)
+	digest.Register(a.Router, d, f.KPI)
 	return f
 }
 
