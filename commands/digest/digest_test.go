@@ -48,9 +48,9 @@ func yearCSV(today time.Time, loc *time.Location) string {
 
 // seeded is a harness with a year of KPI points, three crises (one
 // confidential) and routed issues, some answered.
-func seeded(t *testing.T) *commandstest.Harness {
+func seeded(t *testing.T, opts ...commandstest.Option) *commandstest.Harness {
 	t.Helper()
-	h := commandstest.New(t, features())
+	h := commandstest.New(t, features(), opts...)
 	cfg := h.Deps.Config
 	if _, err := kpi.ImportCSV(t.Context(), kpi.New(h.Deps), cfg, h.Clock.Now(), strings.NewReader(yearCSV(h.Clock.Now(), cfg.Org.Location))); err != nil {
 		t.Fatal(err)

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"slices"
 	"time"
 
 	"github.com/interlock-coe/interlock/bot"
@@ -73,37 +72,28 @@ func (s *Service) fire(ctx context.Context, t bot.Timer) error {
 }
 
 // deliver builds d and posts what period has not posted yet: the message,
-// then each chart, recording each part once it is posted.
+// then each chart. Each part is reserved in the store before it is posted
+// and released when posting fails, so that a replica firing the same
+// period, or a retry after a failed upload, never posts a part twice.
 func (s *Service) deliver(ctx context.Context, d config.Digest, period string) error {
-	done, err := s.Store.DigestParts(ctx, d.Name, period)
-	if err != nil {
-		return err
-	}
 	rep, err := s.Build(ctx, d)
 	if err != nil {
 		return err
 	}
-	if !slices.Contains(done, partMessage) {
-		if _, err := s.Chat.Post(ctx, d.Channel, rep.Message); err != nil {
-			return fmt.Errorf("post digest %s: %w", d.Name, err)
-		}
-		if err := s.record(ctx, d, period, partMessage); err != nil {
-			return err
-		}
+	err = s.once(ctx, d, period, partMessage, func() error {
+		_, err := s.Chat.Post(ctx, d.Channel, rep.Message)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("post digest %s: %w", d.Name, err)
 	}
 	up, ok := s.Chat.(bot.Uploader)
 	if !ok {
 		return nil // a chat without files still gets the digest's text
 	}
 	for _, f := range rep.Files {
-		if slices.Contains(done, f.Name) {
-			continue
-		}
-		if err := up.Upload(ctx, d.Channel, f); err != nil {
+		if err := s.once(ctx, d, period, f.Name, func() error { return up.Upload(ctx, d.Channel, f) }); err != nil {
 			return fmt.Errorf("upload %s of digest %s: %w", f.Name, d.Name, err)
-		}
-		if err := s.record(ctx, d, period, f.Name); err != nil {
-			return err
 		}
 	}
 	return nil
@@ -111,7 +101,18 @@ func (s *Service) deliver(ctx context.Context, d config.Digest, period string) e
 
 const partMessage = "message"
 
-func (s *Service) record(ctx context.Context, d config.Digest, period, part string) error {
-	_, err := s.Store.RecordDigestPart(ctx, store.DigestPart{Digest: d.Name, Period: period, Part: part, PostedAt: s.Clock.Now()})
-	return err
+// once runs post unless part of period is recorded already; it records the
+// part first and forgets it again when post fails.
+func (s *Service) once(ctx context.Context, d config.Digest, period, part string, post func() error) error {
+	mine, err := s.Store.RecordDigestPart(ctx, store.DigestPart{Digest: d.Name, Period: period, Part: part, PostedAt: s.Clock.Now()})
+	if err != nil || !mine {
+		return err
+	}
+	if err := post(); err != nil {
+		if ferr := s.Store.ForgetDigestPart(context.WithoutCancel(ctx), d.Name, period, part); ferr != nil {
+			s.Log.Error("digest part stays recorded though not posted", "digest", d.Name, "period", period, "part", part, "err", ferr)
+		}
+		return err
+	}
+	return nil
 }

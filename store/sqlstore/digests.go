@@ -21,6 +21,18 @@ func (s *Store) RecordDigestPart(ctx context.Context, p store.DigestPart) (bool,
 	return n == 1, nil
 }
 
+// ForgetDigestPart removes a recorded part, so that it is posted again.
+func (s *Store) ForgetDigestPart(ctx context.Context, digest, period, part string) error {
+	err := s.inTx(ctx, func(q *querier) error {
+		_, err := q.exec(ctx, `DELETE FROM digest_parts WHERE digest = ? AND period = ? AND part = ?`, digest, period, part)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("forget digest %s %s part %s: %w", digest, period, part, err)
+	}
+	return nil
+}
+
 // DigestParts lists the recorded parts of a digest's period, by name.
 func (s *Store) DigestParts(ctx context.Context, digest, period string) ([]string, error) {
 	var out []string

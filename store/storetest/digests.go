@@ -37,6 +37,12 @@ func testDigestParts(t *testing.T, s store.Store) {
 	if want := []string{"kpi-engagement-rate.png", "message"}; !slices.Equal(parts, want) {
 		t.Fatalf("parts = %v, want %v", parts, want)
 	}
+	if err := s.ForgetDigestPart(ctx, "exec", "2027-04-05", "message"); err != nil {
+		t.Fatal(err)
+	}
+	if parts, _ := s.DigestParts(ctx, "exec", "2027-04-05"); !slices.Equal(parts, []string{"kpi-engagement-rate.png"}) {
+		t.Fatalf("after forgetting, parts = %v", parts)
+	}
 	if parts, _ := s.DigestParts(ctx, "care", "2027-04-05"); len(parts) != 0 {
 		t.Fatalf("other digest has parts %v", parts)
 	}
