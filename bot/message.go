@@ -82,6 +82,7 @@ type Reply struct {
 	Message
 	Private bool
 	Replace bool
+	Files   []File // attached files (PrivateFiles); most replies have none
 }
 
 // Request is one inbound command from a person, already normalised by the

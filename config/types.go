@@ -24,6 +24,7 @@ type Config struct {
 	Accounts    Accounts            `yaml:"accounts"`
 	Services    []Service           `yaml:"services"` // the CoE's service catalogue (/request)
 	Templates   Templates           `yaml:"templates"`
+	Digests     []Digest            `yaml:"digests"`
 	Permissions map[string][]string `yaml:"permissions"` // permission key -> roles allowed
 	Env         Env                 `yaml:"-"`
 	Source      string              `yaml:"-"` // file path, or "embedded example"

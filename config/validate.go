@@ -51,6 +51,7 @@ func (c *Config) validate(file string, root *yaml.Node) []*Error {
 	k.content()
 	k.accounts()
 	k.services()
+	k.digests()
 	k.permissions()
 	return k.errs
 }

@@ -122,6 +122,12 @@ func TestValidationErrors(t *testing.T) {
 			[]string{`39: syncs.week: want a week of the month (first, second, third, fourth or last), got "fifth"`}},
 		{"bad sync time", "permissions:", "syncs:\n  time: \"25:00\"\npermissions:",
 			[]string{`39: syncs.time: want a time of day as HH:MM (24-hour), got "25:00"`}},
+		{"digest every day", "permissions:", "digests:\n  - {name: exec, channel: \"#x\", every: daily, weekday: mon, time: \"09:00\", sections: [kpis]}\npermissions:",
+			[]string{`39: digests[0].every: want one of weekly, monthly, got "daily"`}},
+		{"digest unknown section and kpi", "permissions:", "digests:\n  - {name: exec, channel: \"#x\", every: weekly, weekday: mon, time: \"09:00\", sections: [gossip], kpis: [nope]}\npermissions:",
+			[]string{`39: digests[0].sections: want one of kpis, crises, alerts, routed, tests, decisions, content, got "gossip"`, `39: digests[0].kpis: unknown KPI "nope"`}},
+		{"digest bad zone", "permissions:", "digests:\n  - {name: exec, channel: \"#x\", every: monthly, week: fifth, weekday: mon, time: \"09:00\", timezone: Mars/Base}\npermissions:",
+			[]string{`39: digests[0].week: want a week of the month (first, second, third, fourth or last), got "fifth"`, `39: digests[0].timezone: unknown time zone "Mars/Base"; use an IANA name like Europe/Berlin`}},
 		{"bad pick day", "permissions:", "tests:\n  pick_day: 31\npermissions:",
 			[]string{`39: tests.pick_day: must be a day of the month from 1 to 28 (every month has it), got 31`}},
 	}

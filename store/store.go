@@ -39,6 +39,7 @@ type Store interface {
 	Accounts
 	Requests
 	Templates
+	Digests
 	bot.TimerStore
 	bot.ButtonStore
 	Ping(ctx context.Context) error

@@ -15,15 +15,17 @@ import (
 
 // Event is one thing the bot did on the platform.
 type Event struct {
-	Op      string // room, invite, topic, post, dm, pin, update, archive
+	Op      string // room, invite, topic, post, dm, pin, update, archive, upload
 	Channel string
 	People  []string
 	Message bot.Message
 	Ref     bot.MessageRef
+	File    *bot.File // upload
 }
 
 // Chat records every outbound operation. Rooms get ids equal to their names.
-// It implements bot.Chat, bot.Pinner, bot.Updater and bot.Archiver.
+// It implements bot.Chat, bot.Pinner, bot.Updater, bot.Archiver and
+// bot.Uploader.
 type Chat struct {
 	mu      sync.Mutex
 	events  []Event
@@ -104,6 +106,11 @@ func (c *Chat) Post(_ context.Context, channel string, msg bot.Message) (bot.Mes
 func (c *Chat) DirectMessage(_ context.Context, person string, msg bot.Message) (bot.MessageRef, error) {
 	ref := c.nextRef("@" + person)
 	return ref, c.record("dm", Event{Channel: "@" + person, People: []string{person}, Message: msg, Ref: ref})
+}
+
+// Upload records a file posted to channel (op "upload").
+func (c *Chat) Upload(_ context.Context, channel string, f bot.File) error {
+	return c.record("upload", Event{Channel: channel, File: &f})
 }
 
 // Pin records a pin.

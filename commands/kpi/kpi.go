@@ -51,16 +51,18 @@ func Register(r *bot.Router, d commands.Deps) { New(d).Register(r) }
 // Register adds /kpi to r.
 func (s *Service) Register(r *bot.Router) {
 	r.Register(bot.Command{
-		Group: "kpi", Args: "[metric] [--brand B] [--channel C] [--dept D] [--period 7d|30d|mtd|qtd]",
+		Group: "kpi", Args: "[metric] [--brand B] [--channel C] [--dept D] [--period 7d|30d|mtd|qtd] [--chart]",
 		Summary: "Show a KPI (latest, previous, change, target, trend), or the scorecard of every KPI",
 		Examples: []string{
 			"/kpi",
 			"/kpi engagement-rate --brand acme --period 30d",
 			"/kpi response-time-median --period mtd",
 			"/kpi template-share --dept customer-care",
+			"/kpi engagement-rate --chart",
 		},
-		Options: []string{"brand", "channel", "dept", "period"},
-		Handler: s.command,
+		Options:  []string{"brand", "channel", "dept", "period"},
+		Switches: []string{"chart"},
+		Handler:  s.command,
 	})
 }
 
@@ -76,7 +78,24 @@ func (s *Service) command(ctx context.Context, c *bot.Context) error {
 	if err != nil {
 		return err
 	}
+	if c.Args.Has("chart") {
+		return s.withChart(c, res)
+	}
 	return c.Private(s.detail(res))
+}
+
+// withChart answers with the detail and the KPI's chart attached.
+func (s *Service) withChart(c *bot.Context, res Result) error {
+	f, ok, err := ChartFile(res)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		m := s.detail(res)
+		m.Text = strings.TrimSpace(m.Text + "\nNo chart: no period has data.")
+		return c.Private(m)
+	}
+	return c.PrivateFiles(s.detail(res), []bot.File{f})
 }
 
 func (s *Service) parseQuery(a bot.Args) (Query, error) {

@@ -163,7 +163,7 @@ func (s *Shell) responder(user, channel string) bot.Responder {
 		if r.Private {
 			prefix = fmt.Sprintf("%s %s (only @%s) ›", channel, botName, user)
 			s.Chat.sayMessage(prefix, shellText(r.Message))
-			return nil
+			return s.privateFiles(prefix, r.Files)
 		}
 		_, err := s.Chat.Post(ctx, channel, r.Message)
 		return err

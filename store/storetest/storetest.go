@@ -57,6 +57,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 	tests = append(tests, accountTests()...)
 	tests = append(tests, requestTests()...)
 	tests = append(tests, templateTests()...)
+	tests = append(tests, digestTests()...)
 	tests = append(tests, test{"Ping", testPing}, test{"UniqueViolationIsConflict", testUniqueViolation})
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

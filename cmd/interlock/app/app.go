@@ -18,6 +18,7 @@ import (
 	"github.com/interlock-coe/interlock/commands/content"
 	"github.com/interlock-coe/interlock/commands/crisis"
 	"github.com/interlock-coe/interlock/commands/decision"
+	"github.com/interlock-coe/interlock/commands/digest"
 	"github.com/interlock-coe/interlock/commands/experiment"
 	"github.com/interlock-coe/interlock/commands/kpi"
 	"github.com/interlock-coe/interlock/commands/request"
@@ -151,6 +152,7 @@ func (a *App) Register(chat bot.Chat, people bot.Directory) Features {
 		SessionSecret: a.Config.Env.SessionSecret, WallToken: a.Config.Env.WallToken, PublicURL: a.Config.Env.PublicURL,
 	})
 	f.Center.Board.KPIs = f.KPI
+	digest.Register(a.Router, d, f.KPI)
 	return f
 }
 
