@@ -50,38 +50,48 @@ func NewHandler(in Ingester, cfg *config.Config, auth web.WebhookAuth, clock bot
 }
 
 func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	decode := func(body []byte) ([]store.ListeningPoint, error) { return Decode(h.cfg, h.clock.Now(), body) }
+	serveBatch(w, r, h.auth, h.log, decode, h.in.Ingest)
+}
+
+// serveBatch answers a data webhook: POST only, authenticated, decoded
+// (a bad item is a 400 naming it), stored before the answer, then 202 with
+// the receipt. The listening and mentions webhooks differ only in decode
+// and ingest.
+func serveBatch[T, R any](w http.ResponseWriter, r *http.Request, auth web.WebhookAuth, log *slog.Logger,
+	decode func(body []byte) ([]T, error), ingest func(context.Context, []T) (R, error)) {
 	if r.Method != http.MethodPost {
 		w.Header().Set("Allow", http.MethodPost)
 		web.WriteError(w, &web.HTTPError{Status: http.StatusMethodNotAllowed, Message: "use POST"})
 		return
 	}
-	d, err := web.ReadDelivery(w, r, h.auth)
+	d, err := web.ReadDelivery(w, r, auth)
 	if err != nil {
 		web.WriteError(w, err)
 		return
 	}
-	ps, err := Decode(h.cfg, h.clock.Now(), d.Body)
+	items, err := decode(d.Body)
 	if err != nil {
 		d.Fail(r.Context(), w, err)
 		return
 	}
-	receipt, err := h.in.Ingest(r.Context(), ps)
+	receipt, err := ingest(r.Context(), items)
 	if err != nil {
-		d.Fail(r.Context(), w, h.storeError(err, len(ps)))
+		d.Fail(r.Context(), w, storeError(log, err, len(items)))
 		return
 	}
 	web.WriteJSON(w, http.StatusAccepted, receipt)
 }
 
-// storeError maps a failure to store points to its answer: 503 when the
-// database is unavailable (the sender should retry), else 500. Either way
-// nothing was stored.
-func (h *handler) storeError(err error, n int) error {
+// storeError maps a failure to store a webhook's items to its answer: 503
+// when the database is unavailable (the sender should retry), else 500.
+// Either way nothing was stored.
+func storeError(log *slog.Logger, err error, n int) error {
 	if bot.IsCode(err, bot.EUnavailable) {
-		h.log.Warn("listening points not stored: database unavailable", "points", n, "err", err)
+		log.Warn("listening data not stored: database unavailable", "items", n, "err", err)
 		return &web.HTTPError{Status: http.StatusServiceUnavailable, Message: "temporarily unavailable; nothing was stored, please retry"}
 	}
-	h.log.Error("listening points not stored", "points", n, "err", err)
+	log.Error("listening data not stored", "items", n, "err", err)
 	return err
 }
 

@@ -58,28 +58,8 @@ func NewMentionsHandler(in MentionIngester, cfg *config.Config, auth web.Webhook
 }
 
 func (h *mentionsHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	if r.Method != http.MethodPost {
-		w.Header().Set("Allow", http.MethodPost)
-		web.WriteError(w, &web.HTTPError{Status: http.StatusMethodNotAllowed, Message: "use POST"})
-		return
-	}
-	d, err := web.ReadDelivery(w, r, h.auth)
-	if err != nil {
-		web.WriteError(w, err)
-		return
-	}
-	ms, err := DecodeMentions(h.cfg, h.clock.Now(), d.Body)
-	if err != nil {
-		d.Fail(r.Context(), w, err)
-		return
-	}
-	receipt, err := h.in.IngestMentions(r.Context(), ms)
-	if err != nil {
-		hh := handler{log: h.log}
-		d.Fail(r.Context(), w, hh.storeError(err, len(ms)))
-		return
-	}
-	web.WriteJSON(w, http.StatusAccepted, receipt)
+	decode := func(body []byte) ([]store.Mention, error) { return DecodeMentions(h.cfg, h.clock.Now(), body) }
+	serveBatch(w, r, h.auth, h.log, decode, h.in.IngestMentions)
 }
 
 // mention is one mention in the webhook's JSON body.
