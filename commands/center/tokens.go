@@ -138,6 +138,8 @@ func (k Keys) sign(kind, person string, exp time.Time, nonce string) string {
 	return body + "." + base64.RawURLEncoding.EncodeToString(k.mac(body))
 }
 
+var strictB64 = base64.RawURLEncoding.Strict()
+
 // maxToken bounds what is parsed at all.
 const maxToken = 512
 
@@ -150,11 +152,14 @@ func (k Keys) verify(token, kind string) (fields, error) {
 		return fields{}, ErrBadToken
 	}
 	body := strings.Join(parts[:4], ".")
-	sig, err := base64.RawURLEncoding.DecodeString(parts[4])
+	// Strict: a lax decoder ignores the last character's spare bits, so
+	// several spellings of one signature would pass and a token would not
+	// have one canonical form.
+	sig, err := strictB64.DecodeString(parts[4])
 	if err != nil || !hmac.Equal(sig, k.mac(body)) {
 		return fields{}, ErrBadToken
 	}
-	person, err := base64.RawURLEncoding.DecodeString(parts[1])
+	person, err := strictB64.DecodeString(parts[1])
 	if err != nil {
 		return fields{}, ErrBadToken
 	}
