@@ -12,8 +12,6 @@ import (
 	"github.com/interlock-coe/interlock/bot"
 )
 
-var _ bot.Uploader = (*Adapter)(nil)
-
 // Upload posts f into a channel (an id or "#name") with Slack's external
 // upload flow: files.getUploadURLExternal, the bytes to the URL it returns,
 // then files.completeUploadExternal to share the file with its title.
