@@ -44,9 +44,10 @@ func (r *responder) filesByDM(ctx context.Context, files []bot.File) string {
 }
 
 // attach uploads the files of a public reply (or of a reply in the bot's
-// direct-message channel) after its message. When the channel refuses them
-// (the bot is not a member: its text went through the response_url), they
-// go to the sender's direct messages, with a note only the sender sees.
+// direct-message channel) after its message. When a channel refuses them
+// (mostly because the bot is not a member and the text went through the
+// response_url), they go to the sender's direct messages instead, with a
+// note only the sender sees, rather than vanish without a word.
 func (r *responder) attach(ctx context.Context, files []bot.File) error {
 	for i, f := range files {
 		err := r.a.upload(ctx, r.in.channel, f)

@@ -26,7 +26,7 @@ const hookTimeout = 2 * time.Second
 // responder delivers the replies to one inbound request: private replies
 // as ephemeral messages through the response_url (or chat.postEphemeral),
 // public replies with chat.postMessage into the channel, and the files of
-// either as uploads (see files.go).
+// either as uploads (see attach.go).
 type responder struct {
 	a        *Adapter
 	in       inbound
