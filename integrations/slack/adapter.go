@@ -3,7 +3,8 @@
 // clicks and events over signed HTTP or Socket Mode, acknowledges them at
 // once and hands each one to the router as a bot.Request. Outbound, it
 // implements bot.Chat, bot.Pinner, bot.Updater and bot.Archiver with Block
-// Kit messages, retrying rate limits and pacing posts per channel.
+// Kit messages and bot.Uploader with Slack's external file uploads,
+// retrying rate limits and pacing posts per channel.
 //
 // slack-go types never leave this package.
 package slack
@@ -87,6 +88,7 @@ var (
 	_ bot.Pinner   = (*Adapter)(nil)
 	_ bot.Updater  = (*Adapter)(nil)
 	_ bot.Archiver = (*Adapter)(nil)
+	_ bot.Uploader = (*Adapter)(nil)
 	_ Dispatcher   = (*bot.Router)(nil)
 	_ Directory    = (*config.Config)(nil)
 )

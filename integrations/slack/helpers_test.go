@@ -93,6 +93,7 @@ type fakeSlack struct {
 	blockCap  int               // when set, chat.postMessage refuses more blocks…
 	capError  string            // …with this error (msg_blocks_too_long when "")
 	views     []obj             // views.open requests (JSON bodies)
+	files     fakeFiles         // the upload flow's state (files_test.go)
 }
 
 func newFakeSlack(t *testing.T, extra ...func(c slacktest.Customize)) *fakeSlack {
@@ -113,6 +114,10 @@ func newFakeSlack(t *testing.T, extra ...func(c slacktest.Customize)) *fakeSlack
 		for method, h := range f.handlers() {
 			c.Handle("/"+method, f.record(method, h))
 		}
+		for method, h := range f.fileHandlers() {
+			c.Handle("/"+method, f.record(method, h))
+		}
+		c.Handle("/upload/", f.receiveUpload)
 		c.Handle("/views.open", f.viewsOpen)
 	})
 	f.srv.Start()

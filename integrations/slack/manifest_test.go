@@ -51,12 +51,12 @@ func TestManifest(t *testing.T) {
 			t.Errorf("%s: url %q, should_escape %v", c.Command, c.URL, c.ShouldEscape)
 		}
 	}
-	want := []string{"/interlock", "/crisis", "/role", "/test", "/kpi", "/route", "/sync", "/decision", "/decisions", "/alerts", "/content", "/request", "/workload"}
+	want := []string{"/interlock", "/crisis", "/role", "/test", "/kpi", "/digest", "/route", "/sync", "/decision", "/decisions", "/alerts", "/content", "/request", "/workload"}
 	if !slices.Equal(commands, want) {
 		t.Errorf("commands %v, want %v", commands, want)
 	}
 	for _, scope := range []string{"commands", "chat:write", "chat:write.public", "channels:read", "groups:read", "groups:write",
-		"channels:manage", "pins:write", "im:write", "users:read", "users:read.email", "app_mentions:read", "im:history"} {
+		"channels:manage", "pins:write", "files:write", "im:write", "users:read", "users:read.email", "app_mentions:read", "im:history"} {
 		if !slices.Contains(m.OAuth.Scopes.Bot, scope) {
 			t.Errorf("bot scope %s missing", scope)
 		}

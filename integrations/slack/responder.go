@@ -25,7 +25,8 @@ const hookTimeout = 2 * time.Second
 
 // responder delivers the replies to one inbound request: private replies
 // as ephemeral messages through the response_url (or chat.postEphemeral),
-// public replies with chat.postMessage into the channel.
+// public replies with chat.postMessage into the channel, and the files of
+// either as uploads (see attach.go).
 type responder struct {
 	a        *Adapter
 	in       inbound
@@ -40,7 +41,13 @@ func (r *responder) Respond(ctx context.Context, reply bot.Reply) error {
 	if reply.Replace {
 		return r.replace(ctx, reply.Message)
 	}
-	pages, err := r.a.render(ctx, reply.Message)
+	msg := reply.Message
+	ephemeral := reply.Private && !r.in.direct
+	if len(reply.Files) > 0 && ephemeral {
+		// Slack cannot attach a file to an ephemeral message.
+		msg = withNote(msg, r.filesByDM(ctx, reply.Files))
+	}
+	pages, err := r.a.render(ctx, msg)
 	if err != nil {
 		return err
 	}
@@ -48,6 +55,9 @@ func (r *responder) Respond(ctx context.Context, reply bot.Reply) error {
 		if err := r.deliver(ctx, p, reply.Private); err != nil {
 			return fmt.Errorf("reply in %s: %w", r.in.channel, err)
 		}
+	}
+	if len(reply.Files) > 0 && !ephemeral {
+		return r.attach(ctx, reply.Files)
 	}
 	return nil
 }
