@@ -44,7 +44,7 @@ type FileTooLargeError struct {
 }
 
 func (e *FileTooLargeError) Error() string {
-	return fmt.Sprintf("%s is %s; Discord takes files up to %s from this bot", e.Name, mebibytes(int64(e.Size)), mebibytes(e.Limit))
+	return fmt.Sprintf("%s is %s; Discord takes files up to %s from this bot", e.Name, size(int64(e.Size)), size(e.Limit))
 }
 
 // Upload posts f into a channel id or "#name" as one message: its title as
@@ -91,7 +91,7 @@ func (a *Adapter) fitFiles(files []bot.File) ([]bot.File, string) {
 		case len(fit) == maxFilesPerMessage:
 			reason = append(reason, fmt.Sprintf("%s: a message holds %d files", f.Name, maxFilesPerMessage))
 		case used+int64(len(f.Data)) > a.maxFileSize:
-			reason = append(reason, fmt.Sprintf("%s: with the files before it, over the %s a message takes", f.Name, mebibytes(a.maxFileSize)))
+			reason = append(reason, fmt.Sprintf("%s: with the files before it, over the %s a message takes", f.Name, size(a.maxFileSize)))
 		default:
 			fit = append(fit, f)
 			used += int64(len(f.Data))
@@ -221,9 +221,15 @@ func contentType(f bot.File) string {
 	return http.DetectContentType(f.Data)
 }
 
-func mebibytes(n int64) string {
-	if n%(1<<20) == 0 {
-		return fmt.Sprintf("%d MiB", n>>20)
+// size writes a byte count for people: "512 bytes", "3.2 KiB", "10 MiB".
+func size(n int64) string {
+	switch {
+	case n < 1<<10:
+		return fmt.Sprintf("%d bytes", n)
+	case n < 1<<20:
+		return trimZero(fmt.Sprintf("%.1f", float64(n)/(1<<10))) + " KiB"
 	}
-	return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
+	return trimZero(fmt.Sprintf("%.1f", float64(n)/(1<<20))) + " MiB"
 }
+
+func trimZero(s string) string { return strings.TrimSuffix(s, ".0") }

@@ -196,3 +196,19 @@ func decodeJSON(w http.ResponseWriter, body []byte, v any) bool {
 	}
 	return true
 }
+
+// withoutAttachments drops the attachments a request names (ids that are
+// numbers, as Discord takes them) from a message object, whose
+// attachments the server fills in itself.
+func withoutAttachments(raw json.RawMessage) json.RawMessage {
+	var fields map[string]json.RawMessage
+	if json.Unmarshal(raw, &fields) != nil || fields["attachments"] == nil {
+		return raw
+	}
+	delete(fields, "attachments")
+	out, err := json.Marshal(fields)
+	if err != nil {
+		return raw
+	}
+	return out
+}

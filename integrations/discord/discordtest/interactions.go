@@ -30,12 +30,11 @@ func (s *Server) callback(w http.ResponseWriter, r *http.Request) {
 	}
 	m := &discordgo.Message{}
 	if len(resp.Data) > 0 && string(resp.Data) != "null" {
-		if err := json.Unmarshal(resp.Data, m); err != nil {
+		if err := json.Unmarshal(withoutAttachments(resp.Data), m); err != nil {
 			writeError(w, http.StatusBadRequest, discordgo.ErrCodeInvalidFormBody, err.Error())
 			return
 		}
 	}
-	m.Attachments = nil
 	s.mu.Lock()
 	s.attach(m, up)
 	s.mu.Unlock()

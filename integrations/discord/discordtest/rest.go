@@ -338,11 +338,10 @@ func (s *Server) decodeMessage(w http.ResponseWriter, r *http.Request, extra any
 		return nil, nil, false
 	}
 	var m discordgo.Message
-	if err := json.Unmarshal(raw, &m); err != nil {
+	if err := json.Unmarshal(withoutAttachments(raw), &m); err != nil {
 		writeError(w, http.StatusBadRequest, discordgo.ErrCodeInvalidFormBody, "Invalid Form Body: "+err.Error())
 		return nil, nil, false
 	}
-	m.Attachments = nil
 	if extra != nil {
 		_ = json.Unmarshal(raw, extra) // the message decoded, so this does too
 	}
