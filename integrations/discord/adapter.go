@@ -1,8 +1,9 @@
 // Package discord connects Interlock to Discord through discordgo: the
 // router's commands become application commands, interactions arriving over
 // the gateway or over HTTP become bot.Requests, and the Adapter implements
-// bot.Chat (plus Pinner, Updater and Archiver) with private channels, embeds
-// and buttons. discordgo types never leave this package.
+// bot.Chat (plus Pinner, Updater, Archiver and Uploader) with private
+// channels, embeds, buttons and attachments. discordgo types never leave
+// this package.
 package discord
 
 import (
