@@ -43,6 +43,7 @@ type FileTooLargeError struct {
 	Limit int64
 }
 
+// Error names the file, its size and the limit.
 func (e *FileTooLargeError) Error() string {
 	return fmt.Sprintf("%s is %s; Discord takes files up to %s from this bot", e.Name, size(int64(e.Size)), size(e.Limit))
 }
@@ -59,7 +60,7 @@ func (a *Adapter) Upload(ctx context.Context, channel string, f bot.File) error 
 		return err
 	}
 	// Titles are ours, but still notify nobody.
-	p := part{content: f.Title, allowed: &discordgo.MessageAllowedMentions{Parse: []discordgo.AllowedMentionType{}}}
+	p := part{content: clip(f.Title, maxContent), allowed: &discordgo.MessageAllowedMentions{Parse: []discordgo.AllowedMentionType{}}}
 	if _, err := a.sendMessage(ctx, id, p, []bot.File{f}); err != nil {
 		return fmt.Errorf("upload %s to discord channel %s: %w", f.Name, id, err)
 	}

@@ -84,6 +84,23 @@ func TestRateLimitedUploadIsRetried(t *testing.T) {
 	}
 }
 
+// TestUploadAfterServerErrorSendsWholeBody: the transport's retry of a
+// 503 sends the multipart body again from its start.
+func TestUploadAfterServerErrorSendsWholeBody(t *testing.T) {
+	h := newHarness(t)
+	h.srv.FailNext(http.MethodPost, "/messages", http.StatusServiceUnavailable, 0)
+	if err := h.a.Upload(t.Context(), h.social, chartFile()); err != nil {
+		t.Fatal(err)
+	}
+	msgs := h.srv.Messages(h.social)
+	if len(msgs) != 1 {
+		t.Fatalf("%d messages, want the chart once", len(msgs))
+	}
+	if up, _ := h.srv.MessageUpload(msgs[0].ID); len(up.Files) != 1 || !bytes.Equal(up.Files[0].Data, pngBytes) {
+		t.Fatalf("retried upload = %+v", up)
+	}
+}
+
 func TestUploadRefusesFileOverLimit(t *testing.T) {
 	h := newHarness(t, func(o *Options) { o.MaxFileSize = 8 })
 	err := h.a.Upload(t.Context(), h.social, chartFile())
@@ -223,6 +240,22 @@ func TestOversizeFilesAreExplained(t *testing.T) {
 		"second.png: with the files before it, over the 20 bytes a message takes."
 	if got := calls[0].Message.Content; got != want {
 		t.Errorf("content = %q\nwant %q", got, want)
+	}
+}
+
+// TestLongReplyCarriesFilesLast: a reply split over messages has its
+// files on the last one.
+func TestLongReplyCarriesFilesLast(t *testing.T) {
+	h := newHarness(t)
+	id := "710000000000000004"
+	x, _ := testExchange(h, id, true)
+	text := strings.Repeat("a line of the digest\n", 150) // over 2,000 characters
+	if err := x.Respond(t.Context(), bot.Reply{Message: bot.Message{Text: text}, Files: []bot.File{chartFile()}}); err != nil {
+		t.Fatal(err)
+	}
+	calls := h.srv.Calls(discordtest.Token(id))
+	if len(calls) != 2 || calls[0].Kind != "callback" || calls[0].Upload != nil || calls[1].Kind != "followup" || calls[1].Upload == nil {
+		t.Fatalf("calls = %+v", calls)
 	}
 }
 
