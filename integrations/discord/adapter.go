@@ -1,8 +1,9 @@
 // Package discord connects Interlock to Discord through discordgo: the
 // router's commands become application commands, interactions arriving over
 // the gateway or over HTTP become bot.Requests, and the Adapter implements
-// bot.Chat (plus Pinner, Updater and Archiver) with private channels, embeds
-// and buttons. discordgo types never leave this package.
+// bot.Chat (plus Pinner, Updater, Archiver and Uploader) with private
+// channels, embeds, buttons and attachments. discordgo types never leave
+// this package.
 package discord
 
 import (
@@ -65,20 +66,25 @@ type Options struct {
 	DeferAfter time.Duration
 	// Status, when set, is told when the gateway connects (nil) and drops.
 	Status func(error)
+	// MaxFileSize is the largest file, and the most bytes of files in one
+	// message, sent to Discord (DefaultMaxFileSize, 10 MiB, when zero;
+	// boosted servers take 50 or 100 MiB).
+	MaxFileSize int64
 }
 
 // Adapter is Interlock on Discord. It is safe for concurrent use.
 type Adapter struct {
-	session    *discordgo.Session
-	appID      string
-	guildID    string
-	publicKey  ed25519.PublicKey
-	dir        Directory
-	disp       Dispatcher
-	log        *slog.Logger
-	clock      bot.Clock
-	deferAfter time.Duration
-	status     func(error)
+	session     *discordgo.Session
+	appID       string
+	guildID     string
+	publicKey   ed25519.PublicKey
+	dir         Directory
+	disp        Dispatcher
+	log         *slog.Logger
+	clock       bot.Clock
+	deferAfter  time.Duration
+	status      func(error)
+	maxFileSize int64
 
 	catalogOnce sync.Once
 	cat         *catalog
@@ -126,13 +132,16 @@ func New(opts Options) (*Adapter, error) {
 		session: session, appID: opts.AppID, guildID: opts.GuildID, publicKey: key,
 		dir: opts.Directory, disp: opts.Dispatcher, log: log, clock: opts.Clock,
 		deferAfter: opts.DeferAfter, buttons: opts.Buttons, dms: map[string]string{},
-		status: opts.Status,
+		status: opts.Status, maxFileSize: opts.MaxFileSize,
 	}
 	if a.clock == nil {
 		a.clock = bot.SystemClock{}
 	}
 	if a.deferAfter <= 0 {
 		a.deferAfter = defaultDeferAfter
+	}
+	if a.maxFileSize <= 0 {
+		a.maxFileSize = DefaultMaxFileSize
 	}
 	a.channels.clock = a.clock
 	a.addHandlers()

@@ -92,7 +92,7 @@ func (a *Adapter) Update(ctx context.Context, ref bot.MessageRef, msg bot.Messag
 func (a *Adapter) postParts(ctx context.Context, channelID string, parts []part) (bot.MessageRef, error) {
 	var ref bot.MessageRef
 	for i, p := range parts {
-		m, err := a.sendMessage(ctx, channelID, p)
+		m, err := a.sendMessage(ctx, channelID, p, nil)
 		if err != nil {
 			return ref, fmt.Errorf("post to discord channel %s: %w", channelID, err)
 		}
@@ -108,14 +108,26 @@ func (a *Adapter) postParts(ctx context.Context, channelID string, parts []part)
 // it retrySafe for the transport).
 type messageCreate struct {
 	*discordgo.MessageSend
-	Nonce        string `json:"nonce"`
-	EnforceNonce bool   `json:"enforce_nonce"`
+	Nonce        string       `json:"nonce"`
+	EnforceNonce bool         `json:"enforce_nonce"`
+	Attachments  []attachment `json:"attachments,omitempty"`
 }
 
-func (a *Adapter) sendMessage(ctx context.Context, channelID string, p part) (*discordgo.Message, error) {
+// sendMessage posts p with files attached (a multipart body when there
+// are any).
+func (a *Adapter) sendMessage(ctx context.Context, channelID string, p part, files []bot.File) (*discordgo.Message, error) {
 	endpoint := discordgo.EndpointChannelMessages(channelID)
-	data := messageCreate{MessageSend: p.messageSend(), Nonce: newNonce(), EnforceNonce: true}
-	body, err := a.session.RequestWithBucketID(http.MethodPost, endpoint, data, endpoint, ctxOpt(retrySafe(ctx)))
+	data := messageCreate{MessageSend: p.messageSend(), Nonce: newNonce(), EnforceNonce: true, Attachments: attachments(files)}
+	ctx = retrySafe(ctx)
+	var (
+		body []byte
+		err  error
+	)
+	if len(files) > 0 {
+		body, err = a.requestMultipart(ctx, http.MethodPost, endpoint, endpoint, data, files)
+	} else {
+		body, err = a.session.RequestWithBucketID(http.MethodPost, endpoint, data, endpoint, ctxOpt(ctx))
+	}
 	if err != nil {
 		return nil, err
 	}

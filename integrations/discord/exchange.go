@@ -26,11 +26,18 @@ type exchange struct {
 	a       *Adapter
 	i       *discordgo.Interaction
 	initial initialFunc
-	mu      sync.Mutex
-	state   exchangeState
+	// attaches says whether initial can carry files: a REST callback can;
+	// the HTTP answer is sent as JSON only.
+	attaches bool
+	mu       sync.Mutex
+	state    exchangeState
+	// privateDeferral says the deferral showing is ephemeral.
+	privateDeferral bool
 }
 
-// Respond delivers one reply.
+// Respond delivers one reply, its files attached to its last message.
+// Files Discord would not take, or whose sending fails, are left out and
+// the text, which always goes out, says so.
 func (x *exchange) Respond(ctx context.Context, r bot.Reply) error {
 	parts, err := x.a.render(ctx, r.Message)
 	if err != nil {
@@ -39,35 +46,87 @@ func (x *exchange) Respond(ctx context.Context, r bot.Reply) error {
 	if r.Replace {
 		return x.replace(ctx, parts[0].cleared())
 	}
+	files, note := x.a.fitFiles(r.Files)
+	parts = withNote(parts, note)
 	x.mu.Lock()
 	defer x.mu.Unlock()
-	switch x.state {
-	case awaiting:
-		err = x.initial(ctx, &discordgo.InteractionResponse{
-			Type: discordgo.InteractionResponseChannelMessageWithSource,
-			Data: parts[0].responseData(r.Private),
-		})
-		parts = parts[1:]
-	case deferred:
-		if r.Private {
-			// The deferral was public and cannot become private: remove it
-			// and answer with a private follow-up.
-			err = x.a.session.InteractionResponseDelete(x.i, ctxOpt(ctx))
-		} else {
-			_, err = x.a.session.InteractionResponseEdit(x.i, parts[0].webhookEdit(), ctxOpt(ctx))
-			parts = parts[1:]
+	for i := 0; i < len(parts); i++ {
+		var attach []bot.File
+		if i == len(parts)-1 {
+			attach = files
 		}
-	}
-	x.state = answered
-	if err != nil {
-		return fmt.Errorf("answer discord interaction %s: %w", x.i.ID, redactErr(err))
-	}
-	for _, p := range parts {
-		if _, err := x.a.session.FollowupMessageCreate(x.i, true, p.webhookParams(r.Private), ctxOpt(ctx)); err != nil {
-			return fmt.Errorf("follow up discord interaction %s: %w", x.i.ID, redactErr(err))
+		err := x.send(ctx, parts[i], attach, r.Private)
+		if err != nil && len(attach) > 0 && ctx.Err() == nil {
+			x.a.log.Warn("discord reply's files failed; sending its text without them", "interaction", x.i.ID, "err", err)
+			files = nil
+			parts = withNote(parts, leftOutNote(attach, err))
+			i-- // the same message again, without files
+			continue
+		}
+		if err != nil {
+			return err
 		}
 	}
 	return nil
+}
+
+// send delivers one message of a reply: as the interaction's answer while
+// none was sent, in place of a deferral, else as a follow-up. A message
+// whose files fail leaves the state as it was, to be sent again without
+// them.
+func (x *exchange) send(ctx context.Context, p part, files []bot.File, private bool) error {
+	switch x.state {
+	case awaiting:
+		if len(files) > 0 && !x.attaches {
+			// Acknowledge in the HTTP answer, then attach by editing it.
+			if err := x.initial(ctx, deferral(private), nil); err != nil {
+				x.state = answered
+				return fmt.Errorf("answer discord interaction %s: %w", x.i.ID, redactErr(err))
+			}
+			x.state, x.privateDeferral = deferred, private
+			return x.send(ctx, p, files, private)
+		}
+		err := x.initial(ctx, &discordgo.InteractionResponse{
+			Type: discordgo.InteractionResponseChannelMessageWithSource, Data: p.responseData(private),
+		}, files)
+		if err == nil || len(files) == 0 {
+			x.state = answered
+		}
+		if err != nil {
+			return fmt.Errorf("answer discord interaction %s: %w", x.i.ID, redactErr(err))
+		}
+		return nil
+	case deferred:
+		if private == x.privateDeferral {
+			err := x.editOriginal(ctx, p, files)
+			if err == nil || len(files) == 0 {
+				x.state = answered
+			}
+			if err != nil {
+				return fmt.Errorf("answer discord interaction %s: %w", x.i.ID, redactErr(err))
+			}
+			return nil
+		}
+		// Who sees a deferral cannot change: remove it and follow up.
+		x.state = answered
+		if err := x.a.session.InteractionResponseDelete(x.i, ctxOpt(ctx)); err != nil {
+			return fmt.Errorf("answer discord interaction %s: %w", x.i.ID, redactErr(err))
+		}
+	}
+	if err := x.followup(ctx, p, files, private); err != nil {
+		return fmt.Errorf("follow up discord interaction %s: %w", x.i.ID, redactErr(err))
+	}
+	return nil
+}
+
+// deferral acknowledges an interaction whose answer comes later, shown to
+// the user alone when private.
+func deferral(private bool) *discordgo.InteractionResponse {
+	resp := &discordgo.InteractionResponse{Type: discordgo.InteractionResponseDeferredChannelMessageWithSource}
+	if private {
+		resp.Data = &discordgo.InteractionResponseData{Flags: discordgo.MessageFlagsEphemeral}
+	}
+	return resp
 }
 
 // replace puts p in place of the message whose button was clicked, with
@@ -82,7 +141,7 @@ func (x *exchange) replace(ctx context.Context, p part) error {
 	defer x.mu.Unlock()
 	var err error
 	if x.state == awaiting {
-		err = x.initial(ctx, &discordgo.InteractionResponse{Type: discordgo.InteractionResponseUpdateMessage, Data: p.responseData(false)})
+		err = x.initial(ctx, &discordgo.InteractionResponse{Type: discordgo.InteractionResponseUpdateMessage, Data: p.responseData(false)}, nil)
 		x.state = answered
 	} else {
 		_, err = x.a.session.ChannelMessageEditComplex(&discordgo.MessageEdit{
@@ -106,7 +165,7 @@ func (x *exchange) deferNow(ctx context.Context) {
 	}
 	x.state = deferred
 	resp := &discordgo.InteractionResponse{Type: discordgo.InteractionResponseDeferredChannelMessageWithSource}
-	if err := x.initial(ctx, resp); err != nil {
+	if err := x.initial(ctx, resp, nil); err != nil {
 		x.state = answered
 		x.a.log.Warn("cannot defer discord interaction", "interaction", x.i.ID, "err", redactErr(err))
 	}
@@ -121,7 +180,7 @@ func (x *exchange) finish(ctx context.Context) {
 	var err error
 	switch x.state {
 	case awaiting:
-		err = x.initial(ctx, quietAck(x.i.Type))
+		err = x.initial(ctx, quietAck(x.i.Type), nil)
 	case deferred:
 		err = x.a.session.InteractionResponseDelete(x.i, ctxOpt(ctx))
 	}

@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/bwmarrin/discordgo"
+
+	"github.com/interlock-coe/interlock/bot"
 )
 
 // HTTP interactions.
@@ -54,7 +56,7 @@ func (a *Adapter) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		defer a.work.Done()
 		ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), interactionLifetime)
 		defer cancel()
-		a.serve(ctx, &i, func(ctx context.Context, resp *discordgo.InteractionResponse) error {
+		a.serve(ctx, &i, false, func(ctx context.Context, resp *discordgo.InteractionResponse, _ []bot.File) error {
 			first <- resp
 			select {
 			case err := <-written:

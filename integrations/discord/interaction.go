@@ -15,8 +15,9 @@ import (
 const interactionLifetime = 15 * time.Minute
 
 // initialFunc delivers the first response to an interaction: over REST for
-// gateway interactions, in the HTTP answer for HTTP ones.
-type initialFunc func(ctx context.Context, resp *discordgo.InteractionResponse) error
+// gateway interactions (files attached), in the HTTP answer for HTTP ones
+// (which never get files).
+type initialFunc func(ctx context.Context, resp *discordgo.InteractionResponse, files []bot.File) error
 
 // serveGatewayInteraction runs an interaction received over the gateway.
 func (a *Adapter) serveGatewayInteraction(i *discordgo.Interaction) {
@@ -26,21 +27,22 @@ func (a *Adapter) serveGatewayInteraction(i *discordgo.Interaction) {
 	defer a.work.Done()
 	ctx, cancel := context.WithTimeout(context.Background(), interactionLifetime)
 	defer cancel()
-	a.serve(ctx, i, func(ctx context.Context, resp *discordgo.InteractionResponse) error {
-		return a.session.InteractionRespond(i, resp, ctxOpt(ctx))
+	a.serve(ctx, i, true, func(ctx context.Context, resp *discordgo.InteractionResponse, files []bot.File) error {
+		return a.respondInteraction(ctx, i, resp, files)
 	})
 }
 
 // serve runs one interaction to the end. The command runs as it arrives;
 // if it has not replied within deferAfter the interaction is acknowledged
 // as deferred ("thinking…") and the first reply edits that message later.
-func (a *Adapter) serve(ctx context.Context, i *discordgo.Interaction, initial initialFunc) {
-	x := &exchange{a: a, i: i, initial: initial}
+// attaches says whether initial can carry files.
+func (a *Adapter) serve(ctx context.Context, i *discordgo.Interaction, attaches bool, initial initialFunc) {
+	x := &exchange{a: a, i: i, initial: initial, attaches: attaches}
 	req, form, err := a.request(ctx, i)
 	if form != nil {
 		// A button that asks for text first: the form is the answer, and
 		// its submission comes back as an interaction of its own.
-		if err := initial(ctx, form); err != nil {
+		if err := initial(ctx, form, nil); err != nil {
 			a.log.Warn("cannot open discord form", "interaction", i.ID, "err", redactErr(err))
 		}
 		return

@@ -17,45 +17,54 @@ import (
 // set it.
 func Token(id string) string { return "token-" + id }
 
-// callback records the initial answer to a gateway interaction.
+// callback records the initial answer to a gateway interaction, with the
+// files of a multipart body.
 func (s *Server) callback(w http.ResponseWriter, r *http.Request) {
 	var resp struct {
 		Type discordgo.InteractionResponseType `json:"type"`
 		Data json.RawMessage                   `json:"data"`
 	}
-	if !decode(w, r, &resp) {
+	body, up, ok := s.readBody(w, r)
+	if !ok || !decodeJSON(w, body, &resp) {
 		return
 	}
 	m := &discordgo.Message{}
 	if len(resp.Data) > 0 && string(resp.Data) != "null" {
-		if err := json.Unmarshal(resp.Data, m); err != nil {
+		if err := json.Unmarshal(withoutAttachments(resp.Data), m); err != nil {
 			writeError(w, http.StatusBadRequest, discordgo.ErrCodeInvalidFormBody, err.Error())
 			return
 		}
 	}
-	s.record(Call{Kind: "callback", Token: r.PathValue("token"), Type: resp.Type, Message: m, Data: resp.Data})
+	s.mu.Lock()
+	s.attach(m, up)
+	s.mu.Unlock()
+	s.record(Call{Kind: "callback", Token: r.PathValue("token"), Type: resp.Type, Message: m, Data: resp.Data, Upload: up})
 	w.WriteHeader(http.StatusNoContent)
 }
 
 func (s *Server) followup(w http.ResponseWriter, r *http.Request) {
-	m, ok := decodeMessage(w, r, nil)
+	m, up, ok := s.decodeMessage(w, r, nil)
 	if !ok {
 		return
 	}
 	s.mu.Lock()
 	m.ID = s.nextID()
+	s.attach(m, up)
 	s.mu.Unlock()
-	s.record(Call{Kind: "followup", Token: r.PathValue("token"), Message: m})
+	s.record(Call{Kind: "followup", Token: r.PathValue("token"), Message: m, Upload: up})
 	writeJSON(w, http.StatusOK, m)
 }
 
 func (s *Server) editWebhookMessage(w http.ResponseWriter, r *http.Request) {
-	m, ok := decodeMessage(w, r, nil)
+	m, up, ok := s.decodeMessage(w, r, nil)
 	if !ok {
 		return
 	}
 	m.ID = r.PathValue("msg")
-	s.record(Call{Kind: "edit", Token: r.PathValue("token"), Message: m})
+	s.mu.Lock()
+	s.attach(m, up)
+	s.mu.Unlock()
+	s.record(Call{Kind: "edit", Token: r.PathValue("token"), Message: m, Upload: up})
 	writeJSON(w, http.StatusOK, m)
 }
 

@@ -176,15 +176,16 @@ func (s *Server) setPermission(w http.ResponseWriter, r *http.Request) {
 	w.WriteHeader(http.StatusNoContent)
 }
 
-// createMessage stores a message; a repeated enforced nonce returns the
-// message already created, as Discord does.
+// createMessage stores a message, with the files of a multipart body; a
+// repeated enforced nonce returns the message already created, as Discord
+// does.
 func (s *Server) createMessage(w http.ResponseWriter, r *http.Request) {
 	var body struct {
 		Nonce           string          `json:"nonce"`
 		EnforceNonce    bool            `json:"enforce_nonce"`
 		AllowedMentions json.RawMessage `json:"allowed_mentions"`
 	}
-	m, ok := decodeMessage(w, r, &body)
+	m, up, ok := s.decodeMessage(w, r, &body)
 	if !ok {
 		return
 	}
@@ -202,6 +203,10 @@ func (s *Server) createMessage(w http.ResponseWriter, r *http.Request) {
 	}
 	m.ID, m.ChannelID = s.nextID(), chID
 	m.Author = &discordgo.User{ID: BotID, Username: "interlock", Bot: true}
+	s.attach(m, up)
+	if up != nil {
+		s.uploads[m.ID] = *up
+	}
 	s.messages[chID] = append(s.messages[chID], m)
 	s.allowed[m.ID] = body.AllowedMentions
 	if body.Nonce != "" {
@@ -212,7 +217,7 @@ func (s *Server) createMessage(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) editMessage(w http.ResponseWriter, r *http.Request) {
-	m, ok := decodeMessage(w, r, nil)
+	m, _, ok := s.decodeMessage(w, r, nil)
 	if !ok {
 		return
 	}
@@ -320,22 +325,27 @@ func decode(w http.ResponseWriter, r *http.Request, v any) bool {
 	return true
 }
 
-// decodeMessage reads a message body (content, embeds, components, flags)
-// and, when extra is set, other fields of the same body.
-func decodeMessage(w http.ResponseWriter, r *http.Request, extra any) (*discordgo.Message, bool) {
+// decodeMessage reads a message body (content, embeds, components, flags),
+// JSON or multipart with files, and, when extra is set, other fields of
+// the same body. The message's attachments are left for attach to fill.
+func (s *Server) decodeMessage(w http.ResponseWriter, r *http.Request, extra any) (*discordgo.Message, *Upload, bool) {
+	body, up, ok := s.readBody(w, r)
+	if !ok {
+		return nil, nil, false
+	}
 	var raw json.RawMessage
-	if !decode(w, r, &raw) {
-		return nil, false
+	if !decodeJSON(w, body, &raw) {
+		return nil, nil, false
 	}
 	var m discordgo.Message
-	if err := json.Unmarshal(raw, &m); err != nil {
+	if err := json.Unmarshal(withoutAttachments(raw), &m); err != nil {
 		writeError(w, http.StatusBadRequest, discordgo.ErrCodeInvalidFormBody, "Invalid Form Body: "+err.Error())
-		return nil, false
+		return nil, nil, false
 	}
 	if extra != nil {
 		_ = json.Unmarshal(raw, extra) // the message decoded, so this does too
 	}
-	return &m, true
+	return &m, up, true
 }
 
 func setIf[T any](dst *T, v *T) {

@@ -1,7 +1,8 @@
 // Package discordtest is a local Discord for tests. Its REST server keeps
 // one guild's channels, permission overwrites, messages, pins, threads and
 // application commands, records interaction answers (callbacks and webhook
-// follow-ups), and can fail or rate-limit chosen requests; its gateway
+// follow-ups) and the files of multipart requests, and can fail or
+// rate-limit chosen requests; its gateway
 // delivers interactions over a websocket. Point an adapter at it with
 // Server.URL as the API URL.
 package discordtest
@@ -36,30 +37,33 @@ type Call struct {
 	Kind    string // "callback", "followup", "edit" or "delete"
 	Token   string // the interaction token
 	Type    discordgo.InteractionResponseType
-	Message *discordgo.Message // content, embeds, components and flags
+	Message *discordgo.Message // content, embeds, components, flags and attachments
 	Data    json.RawMessage    // a callback's data as sent (a modal's title and custom id)
+	Upload  *Upload            // the multipart request, for an answer with files
 }
 
 // Server is a local Discord REST API and gateway.
 type Server struct {
 	URL string // use as DISCORD_API_URL
 
-	srv      *httptest.Server
-	mu       sync.Mutex
-	changed  chan struct{} // closed and replaced on every recorded change
-	seq      int64
-	channels []*discordgo.Channel
-	messages map[string][]*discordgo.Message
-	allowed  map[string]json.RawMessage    // message id -> allowed_mentions as sent
-	nonces   map[string]*discordgo.Message // channel/nonce -> message
-	pins     map[string][]string
-	members  map[string][]string // thread id -> user ids
-	commands []*discordgo.ApplicationCommand
-	writes   int
-	calls    []Call
-	requests []string
-	faults   []fault
-	gateway  gateway
+	srv       *httptest.Server
+	mu        sync.Mutex
+	changed   chan struct{} // closed and replaced on every recorded change
+	seq       int64
+	channels  []*discordgo.Channel
+	messages  map[string][]*discordgo.Message
+	allowed   map[string]json.RawMessage    // message id -> allowed_mentions as sent
+	nonces    map[string]*discordgo.Message // channel/nonce -> message
+	uploads   map[string]Upload             // message id -> its multipart request
+	fileLimit int64
+	pins      map[string][]string
+	members   map[string][]string // thread id -> user ids
+	commands  []*discordgo.ApplicationCommand
+	writes    int
+	calls     []Call
+	requests  []string
+	faults    []fault
+	gateway   gateway
 }
 
 // fault is a queued failure for the next matching request.
@@ -94,13 +98,15 @@ func NewServerOn(t interface{ Cleanup(func()) }, ln net.Listener) *Server {
 
 func newServer() *Server {
 	return &Server{
-		changed:  make(chan struct{}),
-		messages: map[string][]*discordgo.Message{},
-		allowed:  map[string]json.RawMessage{},
-		nonces:   map[string]*discordgo.Message{},
-		pins:     map[string][]string{},
-		members:  map[string][]string{},
-		seq:      200000000000000000,
+		changed:   make(chan struct{}),
+		messages:  map[string][]*discordgo.Message{},
+		allowed:   map[string]json.RawMessage{},
+		nonces:    map[string]*discordgo.Message{},
+		uploads:   map[string]Upload{},
+		fileLimit: DefaultFileLimit,
+		pins:      map[string][]string{},
+		members:   map[string][]string{},
+		seq:       200000000000000000,
 	}
 }
 
