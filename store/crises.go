@@ -100,6 +100,12 @@ type Proposal struct {
 	DecidedAt     time.Time
 }
 
+// ProposalVotes is a proposal with the votes cast on it.
+type ProposalVotes struct {
+	Proposal
+	Votes []Vote
+}
+
 // Vote is one approver's answer to a proposal.
 type Vote struct {
 	ProposalID int64
@@ -146,6 +152,10 @@ type Crises interface {
 	CreateProposal(ctx context.Context, p Proposal) (Proposal, error)
 	Proposal(ctx context.Context, id int64) (Proposal, error)
 	ListProposals(ctx context.Context, crisisID int64) ([]Proposal, error)
+	// PendingProposals lists the pending proposals of the given crises,
+	// ordered by crisis then oldest first, each with its votes in the order
+	// they were cast: a page showing many crises reads them all at once.
+	PendingProposals(ctx context.Context, crisisIDs []int64) ([]ProposalVotes, error)
 	// AddVote records a vote; EConflict if the person already voted on it.
 	AddVote(ctx context.Context, v Vote) error
 	Votes(ctx context.Context, proposalID int64) ([]Vote, error)

@@ -16,6 +16,7 @@ type Bar struct {
 	Unit       string
 	Width      int
 	Height     int
+	Theme      Theme
 }
 
 // RenderPNG writes the chart as a PNG image.
@@ -34,6 +35,7 @@ func (b Bar) render(w io.Writer, format string) error {
 	opt.ValueFormatter = func(v float64) string { return formatValue(v) + b.Unit }
 	opt.SeriesList[0].Label.Show = charts.Ptr(true)
 	opt.SeriesList[0].Label.ValueFormatter = opt.ValueFormatter
-	opt.Theme = charts.GetDefaultTheme().WithSeriesColors(palette[:1])
+	col := b.Theme.colours()
+	opt.Theme = col.base.WithSeriesColors(col.palette[:1])
 	return render(w, format, b.Width, b.Height, func(p *charts.Painter) error { return p.BarChart(opt) })
 }

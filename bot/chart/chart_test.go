@@ -7,6 +7,7 @@ import (
 	"image"
 	"image/png"
 	"io"
+	"strings"
 	"testing"
 	"time"
 
@@ -153,4 +154,67 @@ func equal(a, b []int) bool {
 		}
 	}
 	return true
+}
+
+// TestSinglePointAndEmptySeries checks that a chart with one time shows
+// its value next to the dot, that a series with no point says so in the
+// legend, and that a chart with no point at all is ErrNoData.
+func TestSinglePointAndEmptySeries(t *testing.T) {
+	l := chart.Line{Width: 560, Height: 220, Series: []chart.Series{
+		{Name: "Crises opened", Points: hourly(1, func(int) float64 { return 2.75 })},
+		{Name: "Leads"},
+	}}
+	var s bytes.Buffer
+	if err := l.RenderSVG(&s); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{">2.75<", ">Leads (no data yet)<"} {
+		if !bytes.Contains(s.Bytes(), []byte(want)) {
+			t.Errorf("svg lacks %q", want)
+		}
+	}
+	var p bytes.Buffer
+	if err := l.RenderPNG(&p); err != nil {
+		t.Fatal(err)
+	}
+	checkPNG(t, p.Bytes(), 560, 220)
+	empty := chart.Line{Series: []chart.Series{{Name: "Leads"}}}
+	if err := empty.RenderSVG(io.Discard); !errors.Is(err, chart.ErrNoData) {
+		t.Fatalf("a chart without points: err %v, want ErrNoData", err)
+	}
+}
+
+// TestDarkTheme checks that the dark theme paints the wall's dark
+// background and light text, and leaves the default light.
+func TestDarkTheme(t *testing.T) {
+	line := chart.Line{Width: 560, Height: 220, Series: []chart.Series{{Name: "mentions", Points: hourly(48, func(i int) float64 { return float64(i) })}}}
+	bar := chart.Bar{Categories: []string{"care", "legal"}, Values: []float64{90, 80}, Width: 400, Height: 200}
+	for _, tc := range []struct {
+		name   string
+		render func(w io.Writer) error
+		want   []string
+	}{
+		{"line light", line.RenderSVG, []string{"fill:white", "rgb(70,70,70)"}},
+		{"bar light", bar.RenderSVG, []string{"fill:white"}},
+		{"line dark", withTheme(line, chart.Dark).RenderSVG, []string{"rgb(22,27,34)", "rgb(230,237,243)"}},
+		{"bar dark", chart.Bar{Categories: bar.Categories, Values: bar.Values, Theme: chart.Dark}.RenderSVG, []string{"rgb(22,27,34)", "rgb(230,237,243)"}},
+	} {
+		var s bytes.Buffer
+		if err := tc.render(&s); err != nil {
+			t.Fatal(err)
+		}
+		for _, want := range tc.want {
+			if !bytes.Contains(s.Bytes(), []byte(want)) {
+				t.Errorf("%s: svg lacks %q", tc.name, want)
+			}
+		}
+		if dark := bytes.Contains(s.Bytes(), []byte("rgb(22,27,34)")); dark != strings.HasSuffix(tc.name, "dark") {
+			t.Errorf("%s: dark background %v", tc.name, dark)
+		}
+	}
+}
+
+func withTheme(l chart.Line, th chart.Theme) chart.Line {
+	l.Theme = th
+	return l
 }

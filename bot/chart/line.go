@@ -28,6 +28,8 @@ type Band struct {
 
 // Line is a time chart: one or more series, an optional baseline band and an
 // optional constant target. Times are shown in Location (UTC when nil).
+// A series without points is named "(no data yet)" in the legend; a chart
+// with a single time shows its points as large dots with their values.
 type Line struct {
 	Title    string
 	Series   []Series
@@ -36,6 +38,7 @@ type Line struct {
 	Width    int
 	Height   int
 	Location *time.Location
+	Theme    Theme
 }
 
 // RenderPNG writes the chart as a PNG image.
@@ -53,6 +56,10 @@ func (l Line) drawn() []Series {
 	return out
 }
 
+// singlePointSize is the radius of the dot that stands for a chart's only
+// point, which has no line to show it.
+const singlePointSize = 6
+
 func (l Line) render(w io.Writer, format string) error {
 	lines := l.drawn()
 	times := timeAxis(lines)
@@ -63,26 +70,44 @@ func (l Line) render(w io.Writer, format string) error {
 	names := make([]string, 0, len(lines)+1)
 	for _, s := range lines {
 		values = append(values, align(times, s.Points))
-		names = append(names, s.Name)
+		name := s.Name
+		if len(s.Points) == 0 {
+			name += " (no data yet)"
+		}
+		names = append(names, name)
 	}
 	if l.Target != nil {
 		values = append(values, constant(len(times), *l.Target))
 		names = append(names, "Target")
 	}
+	col := l.Theme.colours()
+	width, height := size(l.Width, l.Height)
 	opt := charts.NewLineChartOptionWithData(values)
 	opt.Title.Text = l.Title
 	opt.Legend.SeriesNames = names
 	opt.Legend.Offset = charts.OffsetRight
-	opt.XAxis.Labels = labels(times, l.Location)
+	opt.XAxis.LabelFontStyle = charts.FontStyle{FontSize: axisFontSize, FontColor: col.base.GetXAxisTextColor()}
+	opt.XAxis.Labels, opt.XAxis.LabelCount = axisLabels(times, l.Location, width, opt.XAxis.LabelFontStyle)
+	// Each point sits in the middle of its slot, under its label, so the
+	// labels axisLabels chose are placed exactly.
+	opt.XAxis.BoundaryGap = charts.Ptr(true)
 	opt.LineStrokeWidth = lineStrokeWidth
 	opt.ValueFormatter = formatValue
-	opt.XAxis.LabelCountAdjustment = -2
-	opt.Theme = charts.GetDefaultTheme().WithSeriesColors(colours(len(l.Series), l.Band != nil, l.Target != nil))
+	opt.Theme = col.base.WithSeriesColors(col.series(len(l.Series), l.Band != nil, l.Target != nil))
 	// The band and target are references, not data: (nearly) no point markers.
 	for i := len(l.Series); i < len(opt.SeriesList); i++ {
 		opt.SeriesList[i].Symbol = charts.Symbol{Shape: charts.SymbolDot, Size: 0.5}
 	}
-	return render(w, format, l.Width, l.Height, func(p *charts.Painter) error { return p.LineChart(opt) })
+	if len(times) == 1 {
+		// One point draws no line: a large dot and its value show it.
+		for i := range opt.SeriesList {
+			opt.SeriesList[i].Symbol = charts.Symbol{Shape: charts.SymbolDot, Size: singlePointSize}
+			opt.SeriesList[i].Label = charts.SeriesLabel{Show: charts.Ptr(true), ValueFormatter: formatValue,
+				Distance:  2 * singlePointSize,
+				FontStyle: charts.FontStyle{FontSize: 14, FontColor: col.base.GetLabelTextColor()}}
+		}
+	}
+	return render(w, format, width, height, func(p *charts.Painter) error { return p.LineChart(opt) })
 }
 
 // timeAxis is the sorted union of every point's time.
@@ -122,51 +147,6 @@ func constant(n int, v float64) []float64 {
 	out := make([]float64, n)
 	for i := range out {
 		out[i] = v
-	}
-	return out
-}
-
-// labels formats times by the span they cover: hours within two days, days
-// within a quarter, months beyond.
-func labels(times []time.Time, loc *time.Location) []string {
-	if loc == nil {
-		loc = time.UTC
-	}
-	span := times[len(times)-1].Sub(times[0])
-	layout := "Jan '06"
-	switch {
-	case span <= 48*time.Hour:
-		layout = "15:04"
-	case span <= 92*24*time.Hour:
-		layout = "Jan 2"
-	}
-	out := make([]string, len(times))
-	for i, t := range times {
-		out[i] = t.In(loc).Format(layout)
-	}
-	return out
-}
-
-var (
-	palette = []charts.Color{
-		charts.ColorRGB(84, 112, 198), charts.ColorRGB(238, 102, 102), charts.ColorRGB(250, 200, 88),
-		charts.ColorRGB(115, 192, 222), charts.ColorRGB(59, 162, 114), charts.ColorRGB(154, 96, 180),
-	}
-	bandColour   = charts.ColorRGB(180, 180, 180)
-	targetColour = charts.ColorRGB(59, 162, 114)
-)
-
-// colours gives data series the palette, the band grey and the target green.
-func colours(series int, band, target bool) []charts.Color {
-	var out []charts.Color
-	for i := 0; i < series; i++ {
-		out = append(out, palette[i%len(palette)])
-	}
-	if band {
-		out = append(out, bandColour, bandColour)
-	}
-	if target {
-		out = append(out, targetColour)
 	}
 	return out
 }

@@ -41,7 +41,10 @@ func (b *Board) crises(ctx context.Context, v *privacy.Viewer, wall bool, brand 
 	if err != nil {
 		return nil, err
 	}
-	var out []CrisisRow
+	var (
+		out     []CrisisRow
+		details []int64 // crises whose pending proposals are shown
+	)
 	for _, cr := range cs {
 		if !matchesBrand(brand, cr.Brand) {
 			continue
@@ -54,11 +57,12 @@ func (b *Board) crises(ctx context.Context, v *privacy.Viewer, wall bool, brand 
 		if sees && !wall {
 			row.Detail, row.Room = true, cr.RoomName
 			row.NextCheckIn = b.nextCheckIn(cr, now)
-			if row.Pending, err = b.pending(ctx, cr.ID); err != nil {
-				return nil, err
-			}
+			details = append(details, cr.ID)
 		}
 		out = append(out, row)
+	}
+	if err := b.addPending(ctx, out, details); err != nil {
+		return nil, err
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Severity < out[j].Severity })
 	return out, nil
@@ -76,23 +80,25 @@ func (b *Board) nextCheckIn(cr store.Crisis, now time.Time) string {
 	return Countdown(now, last.Add(sev.CheckIn))
 }
 
-func (b *Board) pending(ctx context.Context, crisisID int64) ([]PendingRow, error) {
-	ps, err := b.d.Store.ListProposals(ctx, crisisID)
+// addPending fills the rows' pending proposals, read for every crisis in
+// ids with one store call rather than one per crisis.
+func (b *Board) addPending(ctx context.Context, rows []CrisisRow, ids []int64) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	ps, err := b.d.Store.PendingProposals(ctx, ids)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	var out []PendingRow
+	byCrisis := map[int64][]PendingRow{}
 	for _, p := range ps {
-		if p.Status != store.ProposalPending {
-			continue
-		}
-		votes, err := b.d.Store.Votes(ctx, p.ID)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, PendingRow{ID: p.ID, Text: preview(p.Text), From: p.ProposedBy, Awaiting: awaiting(p.ApproverRoles, votes)})
+		byCrisis[p.CrisisID] = append(byCrisis[p.CrisisID],
+			PendingRow{ID: p.ID, Text: preview(p.Text), From: p.ProposedBy, Awaiting: awaiting(p.ApproverRoles, p.Votes)})
 	}
-	return out, nil
+	for i := range rows {
+		rows[i].Pending = byCrisis[rows[i].ID]
+	}
+	return nil
 }
 
 func awaiting(roles []string, votes []store.Vote) []string {

@@ -3,6 +3,7 @@ package center
 import (
 	"bytes"
 	"embed"
+	"errors"
 	"fmt"
 	"html/template"
 	"io/fs"
@@ -77,10 +78,11 @@ const (
 	chartHeight = 220
 )
 
-// alertChart draws an alert's last 48 hours against its baseline band.
-func alertChart(a feature.AlertRow) template.HTML {
+// alertChart draws an alert's last 48 hours against its baseline band,
+// dark on the wall screen.
+func alertChart(a feature.AlertRow, wall bool) template.HTML {
 	line := chart.Line{Series: []chart.Series{{Name: "Mentions per hour", Points: points(a.Chart.Points)}},
-		Width: chartWidth, Height: chartHeight}
+		Width: chartWidth, Height: chartHeight, Theme: theme(wall)}
 	if a.Chart.BandHigh > 0 {
 		band := chart.Band{}
 		for _, p := range a.Chart.Points {
@@ -92,19 +94,26 @@ func alertChart(a feature.AlertRow) template.HTML {
 	return svg(line)
 }
 
-// kpiChart draws a KPI's trend with its target line.
-func kpiChart(k feature.KPIRow) template.HTML {
-	if len(k.Chart.Points) == 0 {
-		return ""
-	}
+// kpiChart draws a KPI's trend with its target line, dark on the wall screen.
+func kpiChart(k feature.KPIRow, wall bool) template.HTML {
 	line := chart.Line{Series: []chart.Series{{Name: k.Name, Points: points(k.Chart.Points)}},
-		Width: chartWidth, Height: chartHeight}
-	if k.Chart.Target != 0 {
+		Width: chartWidth, Height: chartHeight, Theme: theme(wall)}
+	if k.Chart.Target != 0 && len(k.Chart.Points) > 0 {
 		t := k.Chart.Target
 		line.Target = &t
 	}
 	return svg(line)
 }
+
+func theme(wall bool) chart.Theme {
+	if wall {
+		return chart.Dark
+	}
+	return chart.Light
+}
+
+// noData stands in for a chart with no point to draw.
+const noData = template.HTML(`<p class="nochart">No data yet</p>`)
 
 func points(ps []feature.Point) []chart.Point {
 	out := make([]chart.Point, len(ps))
@@ -120,7 +129,7 @@ func points(ps []feature.Point) []chart.Point {
 // at most hourly, so each drawing is kept for the same data.
 func svg(l chart.Line) template.HTML {
 	// By value: the band and target are pointers, whose addresses differ.
-	key := fmt.Sprintf("%s|%d|%d|%v", l.Title, l.Width, l.Height, l.Series)
+	key := fmt.Sprintf("%s|%d|%d|%d|%v", l.Title, l.Width, l.Height, l.Theme, l.Series)
 	if l.Band != nil {
 		key += fmt.Sprint("|", l.Band.Low, l.Band.High)
 	}
@@ -167,7 +176,11 @@ func (c *chartCache) put(key string, s template.HTML) {
 
 func draw(l chart.Line) template.HTML {
 	var buf bytes.Buffer
-	if err := l.RenderSVG(&buf); err != nil {
+	err := l.RenderSVG(&buf)
+	if errors.Is(err, chart.ErrNoData) {
+		return noData
+	}
+	if err != nil {
 		return ""
 	}
 	s := buf.String()

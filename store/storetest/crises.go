@@ -23,6 +23,7 @@ func crisisTests() []test {
 		{"CrisisTimeline", testCrisisTimeline},
 		{"CrisisProposalsAndVotes", testCrisisProposals},
 		{"CrisisProposalDecidedOnce", testProposalDecidedOnce},
+		{"CrisisPendingProposals", testPendingProposals},
 		{"CrisisNotFound", testCrisisNotFound},
 	}
 }
