@@ -152,11 +152,11 @@ func (k Keys) verify(token, kind string) (fields, error) {
 		return fields{}, ErrBadToken
 	}
 	body := strings.Join(parts[:4], ".")
-	// Strict: a lax decoder ignores the last character's spare bits, so
-	// several spellings of one signature would pass and a token would not
-	// have one canonical form.
-	sig, err := strictB64.DecodeString(parts[4])
-	if err != nil || !hmac.Equal(sig, k.mac(body)) {
+	// The signature is compared as text with its one canonical spelling:
+	// a decoder would also take other spellings of the same bytes (spare
+	// bits in the last character, CR and LF anywhere).
+	want := base64.RawURLEncoding.EncodeToString(k.mac(body))
+	if subtle.ConstantTimeCompare([]byte(parts[4]), []byte(want)) != 1 {
 		return fields{}, ErrBadToken
 	}
 	person, err := strictB64.DecodeString(parts[1])
