@@ -160,7 +160,11 @@ func parseSignatures(list string) ([][]byte, error) {
 		if version != "v1" {
 			continue
 		}
-		if b, err := base64.StdEncoding.DecodeString(sig); err == nil && len(b) == sha256.Size {
+		// Only the canonical spelling counts: the decoder would also take
+		// others of the same bytes (spare bits in the last character, CR
+		// and LF anywhere), and a signature should have one form.
+		b, err := base64.StdEncoding.DecodeString(sig)
+		if err == nil && len(b) == sha256.Size && base64.StdEncoding.EncodeToString(b) == sig {
 			sigs = append(sigs, b)
 		}
 	}

@@ -176,6 +176,8 @@ func FuzzStandardWebhook(f *testing.F) {
 	f.Add("msg_1", good["webhook-timestamp"], "v1a,xyz "+good["webhook-signature"]+" v1,", swBody)
 	f.Add("msg_1", "99999999999999999999", "v1,,,,", []byte("{}"))
 	f.Add("", "", "", []byte(nil))
+	// The right bytes in another spelling (a CR, which decoders skip).
+	f.Add(good["webhook-id"], good["webhook-timestamp"], good["webhook-signature"][:5]+"\r"+good["webhook-signature"][5:], swBody)
 	f.Add("m\x00", "+1733", "v1,=== v1,AAAA", []byte("x"))
 	f.Fuzz(func(t *testing.T, id, ts, sig string, body []byte) {
 		h := http.Header{}
