@@ -221,11 +221,11 @@ func TestStandardWebhookWithoutCoordination(t *testing.T) {
 	}
 }
 
-// respell sets a spare bit of "v1,<base64 of 32 bytes>": the 43rd
+// respell flips a spare bit of "v1,<base64 of 32 bytes>": the 43rd
 // character carries 2 bits that decode to nothing.
 func respell(sig string) string {
 	const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
 	i := len(sig) - 2 // before the "=" pad
 	c := strings.IndexByte(alphabet, sig[i])
-	return sig[:i] + string(alphabet[c|1]) + sig[i+1:]
+	return sig[:i] + string(alphabet[c^1]) + sig[i+1:]
 }
