@@ -14,12 +14,14 @@ var live = regexp.MustCompile(`(^|[^\\])<[@#/!]|@everyone|@here`)
 // even when the text brings backslashes of its own (`\<@1>` once came out
 // as `\\<@1>`: a backslash, then a live mention).
 func FuzzInert(f *testing.F) {
-	for _, s := range []string{"<@123> @everyone <!channel> <#C1>", "</cmd:1>", "<@&5>", `\<@1>`, "@@here", "plain", "<<@1>"} {
+	for _, s := range []string{"<@123> @everyone <!channel> <#C1>", "</cmd:1>", "<@&5>", `\<@1>`, "@@here", "plain", "<<@1>", `<\!`} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
 		got := inert(s)
-		if loc := live.FindStringIndex(strings.ReplaceAll(got, `\\`, "")); loc != nil {
+		// An escaped backslash shows as one character: "_" stands for it
+		// (removing it would join "<" to what follows, which Discord does not).
+		if loc := live.FindStringIndex(strings.ReplaceAll(got, `\\`, "_")); loc != nil {
 			t.Errorf("inert(%q) = %q still has live mention syntax at %v", s, got, loc)
 		}
 	})
