@@ -62,6 +62,8 @@ type Listener struct {
 	// baselines holds recent points per series (a cache; the store is the
 	// source of truth).
 	baselines *baselines
+	// timers are the safety timers already stored by this replica.
+	timers *armed
 }
 
 // Register adds /alerts and the alert timers to r and returns the Listener
@@ -76,6 +78,7 @@ func Register(r *bot.Router, d commands.Deps) *Listener {
 		levels: playbookLevels(d),
 
 		baselines: newBaselines(),
+		timers:    newArmed(),
 	}
 	r.Describe("alerts", "Listening alerts: list · ack · snooze")
 	r.Register(

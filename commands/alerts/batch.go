@@ -7,6 +7,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/interlock-coe/interlock/bot"
+	"github.com/interlock-coe/interlock/commands/alerts/spike"
 	"github.com/interlock-coe/interlock/store"
 )
 
@@ -17,7 +19,8 @@ import (
 // whose judgement changes an alert, whose copy is incomplete, or whose
 // points another replica judged meanwhile takes the path of one series at
 // a time (judgeSeries), which reads the store and applies the change with
-// its version check, exactly as before.
+// its version check, exactly as before, and marks what it judged in the
+// copy.
 
 // judgeWorkers bounds the series judged at once: each may hold a database
 // connection.
@@ -27,10 +30,13 @@ const judgeWorkers = 8
 // so that windows up to this long are judged from memory.
 const historySlack = 24 * time.Hour
 
-// judged is a series' unjudged points whose judgement changes nothing.
+// judged is a series' unjudged points and, when their judgement changes
+// the alert, the change decided from the copy.
 type judged struct {
 	series    store.SeriesKey
 	ids, revs []int64
+	change    *store.AlertChange
+	latest    judgement
 }
 
 // noteSaved brings the in-memory copies up to date with a save.
@@ -67,14 +73,15 @@ func (l *Listener) horizon(now time.Time) time.Time {
 	return now.Add(-maxLag - l.Config.Listening.BaselineWindow - historySlack)
 }
 
-// judgeBatch judges the series that have unjudged points.
-func (l *Listener) judgeBatch(ctx context.Context, series []store.SeriesKey) {
+// judgeBatch judges the series that have unjudged points against the
+// active alerts that alerts returns.
+func (l *Listener) judgeBatch(ctx context.Context, series []store.SeriesKey, alerts func() (map[string]*store.ListeningAlert, bool)) {
 	now := l.Clock.Now()
-	active, complete := l.activeAlerts(ctx)
+	active, complete := alerts()
 	var (
-		mu    sync.Mutex
-		quick []judged
-		slow  []store.SeriesKey
+		mu              sync.Mutex
+		quick, changing []judged
+		slow            []store.SeriesKey
 	)
 	eachAtOnce(series, func(k store.SeriesKey) {
 		j, ok := l.judgeFromCopy(ctx, k, now, active, complete)
@@ -83,41 +90,75 @@ func (l *Listener) judgeBatch(ctx context.Context, series []store.SeriesKey) {
 		switch {
 		case !ok:
 			slow = append(slow, k)
+		case j.change != nil:
+			changing = append(changing, j)
 		case len(j.ids) > 0:
 			quick = append(quick, j)
 		}
 	})
-	slow = append(slow, l.markJudged(ctx, quick)...)
+	// The quick judgements are marked while the changes are applied: they
+	// concern other series.
+	marked := make(chan []store.SeriesKey, 1)
+	go func() { marked <- l.markJudged(ctx, quick) }()
+	eachAtOnce(changing, func(j judged) {
+		if !l.settleFromCopy(ctx, j, now) {
+			mu.Lock()
+			defer mu.Unlock()
+			slow = append(slow, j.series)
+		}
+	})
+	slow = append(slow, <-marked...)
 	slices.SortFunc(slow, compareSeries)
 	slow = slices.Compact(slow)
 	eachAtOnce(slow, func(k store.SeriesKey) {
-		l.baselines.drop(k)
 		if err := l.judgeSeries(ctx, k); err != nil {
 			l.Log.Warn("judging listening series failed; the evaluate timer will retry", "series", k, "err", err)
 		}
 	})
 }
 
-// eachAtOnce runs f for every series, judgeWorkers at a time.
-func eachAtOnce(series []store.SeriesKey, f func(k store.SeriesKey)) {
-	if len(series) == 1 {
-		f(series[0])
+// eachAtOnce runs f for every item, judgeWorkers at a time.
+func eachAtOnce[T any](items []T, f func(T)) {
+	if len(items) <= 1 {
+		for _, x := range items {
+			f(x)
+		}
 		return
 	}
-	work := make(chan store.SeriesKey)
+	work := make(chan T)
 	var wg sync.WaitGroup
-	for range min(judgeWorkers, len(series)) {
+	for range min(judgeWorkers, len(items)) {
 		wg.Go(func() {
-			for k := range work {
-				f(k)
+			for x := range work {
+				f(x)
 			}
 		})
 	}
-	for _, k := range series {
-		work <- k
+	for _, x := range items {
+		work <- x
 	}
 	close(work)
 	wg.Wait()
+}
+
+// prefetchActive starts reading the active alerts for a batch, while its
+// points are being stored, and returns the function that waits for them.
+// A change decided from them is applied only if the alert is still as
+// read, so reading them early costs at most a retry.
+func (l *Listener) prefetchActive(ctx context.Context) func() (map[string]*store.ListeningAlert, bool) {
+	var (
+		active   map[string]*store.ListeningAlert
+		complete bool
+		done     = make(chan struct{})
+	)
+	go func() {
+		defer close(done)
+		active, complete = l.activeAlerts(context.WithoutCancel(ctx))
+	}()
+	return func() (map[string]*store.ListeningAlert, bool) {
+		<-done
+		return active, complete
+	}
 }
 
 // activeAlerts reads the active alerts once for a batch; complete is false
@@ -138,15 +179,17 @@ func (l *Listener) activeAlerts(ctx context.Context) (map[string]*store.Listenin
 func groupKey(brand, topic string) string { return brand + "\x00" + topic }
 
 // judgeFromCopy judges the series' unjudged points from its copy, read
-// from the store if this replica has none. ok is false when the series
-// must take the path of one series at a time.
+// from the store if this replica has none, and decides the alert's change
+// against the active alerts read for the batch. ok is false when the
+// series must take the path of one series at a time.
 func (l *Listener) judgeFromCopy(ctx context.Context, k store.SeriesKey, now time.Time, active map[string]*store.ListeningAlert, complete bool) (judged, bool) {
 	since := l.horizon(now)
 	ps, ok := l.baselines.view(k, since)
 	if !ok {
 		var changes int64
 		var err error
-		if ps, changes, err = l.Store.SeriesSince(ctx, k, since); err != nil {
+		ps, changes, err = l.Store.SeriesSince(ctx, k, since)
+		if err != nil {
 			return judged{}, false
 		}
 		l.baselines.rebuilt(k, changes, since, slices.Clone(ps))
@@ -168,16 +211,74 @@ func (l *Listener) judgeFromCopy(ctx context.Context, k store.SeriesKey, now tim
 		return j, false
 	}
 	p := ps[latest]
-	ch := l.decide(active[groupKey(p.Brand, p.Topic)], l.judgeWith(p, history(ps, p, l.Config.Listening.BaselineWindow), now), now)
-	return j, ch.Alert == nil && len(ch.Deliveries) == 0
+	j.latest = l.judgeWith(p, history(ps, p, l.Config.Listening.BaselineWindow), now)
+	if ch := l.decide(active[groupKey(p.Brand, p.Topic)], j.latest, now); ch.Alert != nil || len(ch.Deliveries) > 0 {
+		j.change = &ch
+	}
+	return j, true
+}
+
+// settleFromCopy applies a change decided from the copy. When another
+// request or replica changed the alert or judged the points first, it
+// reads the alert again and judges from the copy again, a few times, before
+// sending the series the slow way.
+func (l *Listener) settleFromCopy(ctx context.Context, j judged, now time.Time) bool {
+	for range changeAttempts {
+		if j.change == nil {
+			return len(l.markJudged(ctx, []judged{j})) == 0
+		}
+		applied, err := l.applyFromCopy(ctx, j)
+		if applied || !bot.IsCode(err, bot.EConflict) {
+			return applied
+		}
+		p := j.latest.point
+		fresh, err := l.activeAlert(ctx, p.Brand, p.Topic)
+		if err != nil {
+			return false
+		}
+		var ok bool
+		if j, ok = l.judgeFromCopy(ctx, j.series, now, map[string]*store.ListeningAlert{groupKey(p.Brand, p.Topic): fresh}, true); !ok {
+			return false
+		}
+	}
+	return false
+}
+
+// applyFromCopy applies a change decided from the copy, as judgeOnce does
+// without reading the series: the points must still be unjudged at the
+// revisions the copy holds and the alert at the version read (or still
+// absent), else it fails with bot.EConflict.
+func (l *Listener) applyFromCopy(ctx context.Context, j judged) (bool, error) {
+	ch := *j.change
+	if ch.Alert != nil {
+		a := *ch.Alert
+		ch.Alert = &a
+		if j.latest.verdict.State == spike.Spike {
+			l.attachEvidence(ctx, ch.Alert, j.latest.point)
+		}
+	}
+	ch.Points, ch.Revisions = j.ids, j.revs
+	watchSilence(&ch, j.latest.point)
+	a, err := l.Store.ApplyAlertChange(ctx, ch)
+	if err != nil {
+		if !bot.IsCode(err, bot.EConflict) {
+			l.Log.Warn("applying a listening alert change failed; judging the series again", "series", j.series, "err", err)
+		}
+		return false, err
+	}
+	l.baselines.judged(j.series, j.ids, j.revs)
+	if len(ch.Deliveries) > 0 {
+		l.deliverNow(ctx, a.ID)
+	}
+	return true, nil
 }
 
 // markJudged marks the quick judgements in one statement. A point it could
 // not mark was judged, revised or held meanwhile by another request or
 // replica, which judges it (and the sweep timer stored with every batch
-// backs that up): its series' copy is stale and is dropped, and nothing
-// more is done here. Only a failed statement sends the series the slow
-// way.
+// backs that up): at the revision this copy holds it needs no judging, so
+// it is marked in the copy too, and a newer revision reaches the copy with
+// its save. Only a failed statement sends the series the slow way.
 func (l *Listener) markJudged(ctx context.Context, js []judged) []store.SeriesKey {
 	var ids, revs []int64
 	for _, j := range js {
@@ -186,20 +287,17 @@ func (l *Listener) markJudged(ctx context.Context, js []judged) []store.SeriesKe
 	if len(ids) == 0 {
 		return nil
 	}
-	missed, err := l.Store.MarkPointsJudged(ctx, ids, revs)
-	var again []store.SeriesKey
+	if _, err := l.Store.MarkPointsJudged(ctx, ids, revs); err != nil {
+		again := make([]store.SeriesKey, len(js))
+		for i, j := range js {
+			again[i] = j.series
+		}
+		return again
+	}
 	for _, j := range js {
-		if err != nil {
-			again = append(again, j.series)
-			continue
-		}
-		if slices.ContainsFunc(j.ids, func(id int64) bool { return slices.Contains(missed, id) }) {
-			l.baselines.drop(j.series)
-			continue
-		}
 		l.baselines.judged(j.series, j.ids, j.revs)
 	}
-	return again
+	return nil
 }
 
 func compareSeries(a, b store.SeriesKey) int {

@@ -39,10 +39,13 @@ func (l *Listener) IngestMentions(ctx context.Context, ms []store.Mention) (Ment
 	for i := range ms {
 		ms[i].ReceivedAt = now
 	}
-	r, err := l.Store.SaveMentions(ctx, ms, []bot.Timer{pruneTimer(now), sweepTimer(now)})
+	active := l.prefetchActive(ctx)
+	timers := l.timers.missing(pruneTimer(now), sweepTimer(now))
+	r, err := l.Store.SaveMentions(ctx, ms, timers)
 	if err != nil {
 		return MentionsReceipt{}, fmt.Errorf("store mentions: %w", err)
 	}
+	l.timers.stored(timers)
 	l.noteSaved(r.Windows, r.Receipts, now)
 	var todo []store.SeriesKey
 	for _, w := range r.Windows {
@@ -50,7 +53,7 @@ func (l *Listener) IngestMentions(ctx context.Context, ms []store.Mention) (Ment
 			todo = append(todo, w.Series())
 		}
 	}
-	l.judgeBatch(context.WithoutCancel(ctx), todo)
+	l.judgeBatch(context.WithoutCancel(ctx), todo, active)
 	return MentionsReceipt{Stored: r.Stored, Duplicates: r.Duplicates}, nil
 }
 
