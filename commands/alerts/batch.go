@@ -3,6 +3,7 @@ package alerts
 import (
 	"cmp"
 	"context"
+	"errors"
 	"slices"
 	"sync"
 	"time"
@@ -218,16 +219,21 @@ func (l *Listener) judgeFromCopy(ctx context.Context, k store.SeriesKey, now tim
 	return j, true
 }
 
-// settleFromCopy applies a change decided from the copy. When another
-// request or replica changed the alert or judged the points first, it
-// reads the alert again and judges from the copy again, a few times, before
-// sending the series the slow way.
+// settleFromCopy applies a change decided from the copy. Points another
+// request or replica judged, revised or holds are left to it, as in
+// markJudged. When the alert changed meanwhile, it reads the alert again
+// and judges from the copy again, a few times, before sending the series
+// the slow way.
 func (l *Listener) settleFromCopy(ctx context.Context, j judged, now time.Time) bool {
 	for range changeAttempts {
 		if j.change == nil {
 			return len(l.markJudged(ctx, []judged{j})) == 0
 		}
 		applied, err := l.applyFromCopy(ctx, j)
+		if errors.Is(err, store.ErrPointsTaken) {
+			l.baselines.judged(j.series, j.ids, j.revs)
+			return true
+		}
 		if applied || !bot.IsCode(err, bot.EConflict) {
 			return applied
 		}
