@@ -74,11 +74,10 @@ func (l *Listener) horizon(now time.Time) time.Time {
 	return now.Add(-maxLag - l.Config.Listening.BaselineWindow - historySlack)
 }
 
-// judgeBatch judges the series that have unjudged points against the
-// active alerts that alerts returns.
-func (l *Listener) judgeBatch(ctx context.Context, series []store.SeriesKey, alerts func() (map[string]*store.ListeningAlert, bool)) {
+// judgeBatch judges the series that have unjudged points.
+func (l *Listener) judgeBatch(ctx context.Context, series []store.SeriesKey) {
 	now := l.Clock.Now()
-	active, complete := alerts()
+	active, complete := l.activeAlerts(ctx)
 	var (
 		mu              sync.Mutex
 		quick, changing []judged
@@ -97,10 +96,7 @@ func (l *Listener) judgeBatch(ctx context.Context, series []store.SeriesKey, ale
 			quick = append(quick, j)
 		}
 	})
-	// The quick judgements are marked while the changes are applied: they
-	// concern other series.
-	marked := make(chan []store.SeriesKey, 1)
-	go func() { marked <- l.markJudged(ctx, quick) }()
+	slow = append(slow, l.markJudged(ctx, quick)...)
 	eachAtOnce(changing, func(j judged) {
 		if !l.settleFromCopy(ctx, j, now) {
 			mu.Lock()
@@ -108,7 +104,6 @@ func (l *Listener) judgeBatch(ctx context.Context, series []store.SeriesKey, ale
 			slow = append(slow, j.series)
 		}
 	})
-	slow = append(slow, <-marked...)
 	slices.SortFunc(slow, compareSeries)
 	slow = slices.Compact(slow)
 	eachAtOnce(slow, func(k store.SeriesKey) {
@@ -140,26 +135,6 @@ func eachAtOnce[T any](items []T, f func(T)) {
 	}
 	close(work)
 	wg.Wait()
-}
-
-// prefetchActive starts reading the active alerts for a batch, while its
-// points are being stored, and returns the function that waits for them.
-// A change decided from them is applied only if the alert is still as
-// read, so reading them early costs at most a retry.
-func (l *Listener) prefetchActive(ctx context.Context) func() (map[string]*store.ListeningAlert, bool) {
-	var (
-		active   map[string]*store.ListeningAlert
-		complete bool
-		done     = make(chan struct{})
-	)
-	go func() {
-		defer close(done)
-		active, complete = l.activeAlerts(context.WithoutCancel(ctx))
-	}()
-	return func() (map[string]*store.ListeningAlert, bool) {
-		<-done
-		return active, complete
-	}
 }
 
 // activeAlerts reads the active alerts once for a batch; complete is false

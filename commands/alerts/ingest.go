@@ -33,7 +33,6 @@ func (l *Listener) Ingest(ctx context.Context, points []store.ListeningPoint) (R
 			series = append(series, k)
 		}
 	}
-	active := l.prefetchActive(ctx)
 	timers := l.timers.missing(sweepTimer(now))
 	receipts, err := l.Store.SaveListeningPoints(ctx, points, timers)
 	if err != nil {
@@ -61,7 +60,7 @@ func (l *Listener) Ingest(ctx context.Context, points []store.ListeningPoint) (R
 			todo = append(todo, k)
 		}
 	}
-	l.judgeBatch(context.WithoutCancel(ctx), todo, active)
+	l.judgeBatch(context.WithoutCancel(ctx), todo)
 	return r, nil
 }
 

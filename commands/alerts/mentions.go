@@ -39,7 +39,6 @@ func (l *Listener) IngestMentions(ctx context.Context, ms []store.Mention) (Ment
 	for i := range ms {
 		ms[i].ReceivedAt = now
 	}
-	active := l.prefetchActive(ctx)
 	timers := l.timers.missing(pruneTimer(now), sweepTimer(now))
 	r, err := l.Store.SaveMentions(ctx, ms, timers)
 	if err != nil {
@@ -53,7 +52,7 @@ func (l *Listener) IngestMentions(ctx context.Context, ms []store.Mention) (Ment
 			todo = append(todo, w.Series())
 		}
 	}
-	l.judgeBatch(context.WithoutCancel(ctx), todo, active)
+	l.judgeBatch(context.WithoutCancel(ctx), todo)
 	return MentionsReceipt{Stored: r.Stored, Duplicates: r.Duplicates}, nil
 }
 
