@@ -188,7 +188,8 @@ type Listening interface {
 	// true), newest first, at most limit (0 = 50).
 	ListListeningAlerts(ctx context.Context, all bool, limit int) ([]ListeningAlert, error)
 	// ApplyAlertChange writes ch and returns the alert as written (zero
-	// when ch.Alert is nil).
+	// when ch.Alert is nil). A point of ch judged, revised or held by
+	// another writer fails it with EConflict caused by ErrPointsTaken.
 	ApplyAlertChange(ctx context.Context, ch AlertChange) (ListeningAlert, error)
 
 	// ClaimAlertDeliveries leases the alert's queued deliveries that no

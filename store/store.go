@@ -18,6 +18,11 @@ import (
 // times; test for it with errors.Is.
 var ErrStale = errors.New("changed since it was read")
 
+// ErrPointsTaken is the cause of the EConflict error of an alert change
+// whose listening points another writer judged, revised or holds: that
+// writer judges them (a revision is judged by the request that stored it).
+var ErrPointsTaken = errors.New("listening points judged, revised or held by another writer")
+
 // Stale returns the coded error of a version-checked write that lost a race
 // for what, e.g. "crisis #4".
 func Stale(what string) error {

@@ -62,6 +62,8 @@ type Listener struct {
 	// baselines holds recent points per series (a cache; the store is the
 	// source of truth).
 	baselines *baselines
+	// timers are the safety timers already stored by this replica.
+	timers *armed
 }
 
 // Register adds /alerts and the alert timers to r and returns the Listener
@@ -76,6 +78,7 @@ func Register(r *bot.Router, d commands.Deps) *Listener {
 		levels: playbookLevels(d),
 
 		baselines: newBaselines(),
+		timers:    newArmed(),
 	}
 	r.Describe("alerts", "Listening alerts: list · ack · snooze")
 	r.Register(
@@ -155,10 +158,11 @@ func repeatTimer(a store.ListeningAlert, due time.Time) bot.Timer {
 	return timer(timerRepeat, repeatKey(a.ID), due, alertRef{a.ID})
 }
 
-// sweepTimer is the safety net stored with every batch of points: one
-// timer per minute of arrival (every batch of that minute shares its key
-// and due time, so a steady stream neither multiplies timers nor keeps
-// moving one), due evaluateGrace after the minute ends.
+// sweepTimer is the safety net stored with the points: one timer per
+// minute of arrival (every batch of that minute shares its key and due
+// time, so a steady stream neither multiplies timers nor keeps moving one,
+// and a replica stores it with its first batch of the minute only: see
+// armed), due evaluateGrace after the minute ends.
 func sweepTimer(now time.Time) bot.Timer {
 	due := now.UTC().Truncate(time.Minute).Add(time.Minute + evaluateGrace)
 	return timer(timerSweep, "alerts:sweep:"+due.Format("2006-01-02T15:04"), due, struct{}{})

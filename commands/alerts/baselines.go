@@ -11,10 +11,13 @@ import (
 
 // baselines keeps each series' recent points in memory, so that judging a
 // point needs no read of its history. The store stays the source of
-// truth: every save returns the series' change count, and a copy is used
-// only while it has seen every change (its own saves); a count it did not
-// expect — another replica wrote — drops the copy, and the next judgement
-// reads the series again.
+// truth: every save returns the series' change count, so a save of n
+// points covers the changes (count-n, count]. A copy is used only while
+// the changes it has seen run without a gap from the count it was built
+// at. This replica's concurrent saves of one series may be noted out of
+// order: their ranges wait until the gap before them closes. A gap that
+// stays open — another replica wrote — keeps the copy from being used, and
+// the next judgement reads the series again.
 type baselines struct {
 	mu     sync.Mutex
 	series map[store.SeriesKey]*seriesCopy
@@ -24,11 +27,19 @@ type baselines struct {
 // rebuilt as needed (a few hundred bytes a series).
 const maxCachedSeries = 200_000
 
+// maxAhead bounds the ranges a copy keeps beyond a gap; a copy with more
+// has missed another writer's change and is dropped.
+const maxAhead = 16
+
 type seriesCopy struct {
-	changes int64                  // the store's change count this copy has seen
+	changes int64                  // every change up to this count is in the copy
+	ahead   []changeRange          // changes seen beyond a gap
 	since   time.Time              // it holds every point whose window ends after since
 	points  []store.ListeningPoint // oldest window first
 }
+
+// changeRange is the changes (from, to] of one save.
+type changeRange struct{ from, to int64 }
 
 func newBaselines() *baselines { return &baselines{series: map[store.SeriesKey]*seriesCopy{}} }
 
@@ -38,21 +49,45 @@ func (b *baselines) saved(k store.SeriesKey, changes int64, ps []store.Listening
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	c, ok := b.series[k]
+	from := changes - int64(len(ps))
 	switch {
-	case ok && c.changes+int64(len(ps)) == changes:
-	case !ok && int64(len(ps)) == changes:
+	case ok:
+	case from == 0:
 		// The series was empty: these points are all of it.
 		c = &seriesCopy{}
 		b.add(k, c)
 	default:
+		return
+	}
+	if !c.cover(changeRange{from, changes}) {
 		delete(b.series, k)
 		return
 	}
-	c.changes = changes
 	for _, p := range ps {
 		c.upsert(p)
 	}
 	c.prune(horizon)
+}
+
+// cover adds the changes r to those the copy has seen; false when the
+// copy has waited too long for a gap to close.
+func (c *seriesCopy) cover(r changeRange) bool {
+	if r.to <= c.changes {
+		return true // a rebuild read these already
+	}
+	c.ahead = append(c.ahead, r)
+	for closed := true; closed; {
+		closed = false
+		for i, a := range c.ahead {
+			if a.from <= c.changes {
+				c.changes = max(c.changes, a.to)
+				c.ahead = slices.Delete(c.ahead, i, i+1)
+				closed = true
+				break
+			}
+		}
+	}
+	return len(c.ahead) <= maxAhead
 }
 
 // rebuilt stores a copy read from the store.
@@ -75,7 +110,7 @@ func (b *baselines) view(k store.SeriesKey, since time.Time) ([]store.ListeningP
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	c, ok := b.series[k]
-	if !ok || c.since.After(since) {
+	if !ok || len(c.ahead) > 0 || c.since.After(since) {
 		return nil, false
 	}
 	return slices.Clone(c.points), true
@@ -103,10 +138,17 @@ func (b *baselines) drop(k store.SeriesKey) {
 	delete(b.series, k)
 }
 
-// upsert adds p, or replaces the point with its id (a revised window).
+// upsert adds p, or replaces an older revision of the point with its id
+// (a revised window). Saves are noted out of order, so an older revision
+// never replaces a newer one, and a point judged at its revision stays so.
 func (c *seriesCopy) upsert(p store.ListeningPoint) {
 	if i := slices.IndexFunc(c.points, func(q store.ListeningPoint) bool { return q.ID == p.ID }); i >= 0 {
-		c.points[i] = p
+		switch q := &c.points[i]; {
+		case p.Revision > q.Revision:
+			*q = p
+		case p.Revision == q.Revision:
+			q.Evaluated = q.Evaluated || p.Evaluated
+		}
 		return
 	}
 	i, _ := slices.BinarySearchFunc(c.points, p, comparePoints)

@@ -56,3 +56,39 @@ func TestBaselinesUseACopyOnlyWhileItSawEveryChange(t *testing.T) {
 		t.Error("a copy lacking older history was used")
 	}
 }
+
+// TestBaselinesWaitForConcurrentSavesOfThisReplica: this replica's saves
+// of one series noted out of order keep the copy, which is used again once
+// the gap between them closes; an older revision noted late never replaces
+// a newer one, and a point judged at its revision stays judged.
+func TestBaselinesWaitForConcurrentSavesOfThisReplica(t *testing.T) {
+	k := store.SeriesKey{Source: "s", Brand: "acme", Topic: "recall"}
+	base := time.Date(2026, 11, 23, 0, 0, 0, 0, time.UTC)
+	pt := func(id, rev, mentions int64) store.ListeningPoint {
+		return store.ListeningPoint{ID: id, Source: k.Source, Brand: k.Brand, Topic: k.Topic, Revision: rev, Mentions: mentions,
+			WindowStart: base.Add(time.Duration(id) * time.Hour), WindowEnd: base.Add(time.Duration(id+1) * time.Hour)}
+	}
+	b := newBaselines()
+	b.saved(k, 1, []store.ListeningPoint{pt(1, 1, 10)}, time.Time{})
+	// Changes 2 and 3 revise window 1; the save of change 3 is noted first.
+	b.saved(k, 3, []store.ListeningPoint{pt(1, 3, 30)}, time.Time{})
+	if _, ok := b.view(k, base); ok {
+		t.Fatal("a copy with change 2 unseen is used")
+	}
+	b.judged(k, []int64{1}, []int64{3})
+	b.saved(k, 2, []store.ListeningPoint{pt(1, 2, 20)}, time.Time{})
+	ps, ok := b.view(k, base)
+	if !ok || len(ps) != 1 || ps[0].Mentions != 30 || !ps[0].Evaluated {
+		t.Fatalf("after the gap closed: %+v (%v), want revision 3 (30 mentions), judged", ps, ok)
+	}
+	// A change from another replica (4) leaves a gap that never closes.
+	for n := int64(5); n <= 5+maxAhead; n++ {
+		b.saved(k, n, []store.ListeningPoint{pt(n, 1, 1)}, time.Time{})
+		if _, ok := b.view(k, base); ok {
+			t.Fatalf("change %d: a copy that missed change 4 is used", n)
+		}
+	}
+	if _, ok := b.series[k]; ok {
+		t.Error("a copy waiting for more than maxAhead saves is kept")
+	}
+}

@@ -3,10 +3,13 @@ package alerts
 import (
 	"cmp"
 	"context"
+	"errors"
 	"slices"
 	"sync"
 	"time"
 
+	"github.com/interlock-coe/interlock/bot"
+	"github.com/interlock-coe/interlock/commands/alerts/spike"
 	"github.com/interlock-coe/interlock/store"
 )
 
@@ -17,7 +20,8 @@ import (
 // whose judgement changes an alert, whose copy is incomplete, or whose
 // points another replica judged meanwhile takes the path of one series at
 // a time (judgeSeries), which reads the store and applies the change with
-// its version check, exactly as before.
+// its version check, exactly as before, and marks what it judged in the
+// copy.
 
 // judgeWorkers bounds the series judged at once: each may hold a database
 // connection.
@@ -27,10 +31,13 @@ const judgeWorkers = 8
 // so that windows up to this long are judged from memory.
 const historySlack = 24 * time.Hour
 
-// judged is a series' unjudged points whose judgement changes nothing.
+// judged is a series' unjudged points and, when their judgement changes
+// the alert, the change decided from the copy.
 type judged struct {
 	series    store.SeriesKey
 	ids, revs []int64
+	change    *store.AlertChange
+	latest    judgement
 }
 
 // noteSaved brings the in-memory copies up to date with a save.
@@ -72,9 +79,9 @@ func (l *Listener) judgeBatch(ctx context.Context, series []store.SeriesKey) {
 	now := l.Clock.Now()
 	active, complete := l.activeAlerts(ctx)
 	var (
-		mu    sync.Mutex
-		quick []judged
-		slow  []store.SeriesKey
+		mu              sync.Mutex
+		quick, changing []judged
+		slow            []store.SeriesKey
 	)
 	eachAtOnce(series, func(k store.SeriesKey) {
 		j, ok := l.judgeFromCopy(ctx, k, now, active, complete)
@@ -83,38 +90,48 @@ func (l *Listener) judgeBatch(ctx context.Context, series []store.SeriesKey) {
 		switch {
 		case !ok:
 			slow = append(slow, k)
+		case j.change != nil:
+			changing = append(changing, j)
 		case len(j.ids) > 0:
 			quick = append(quick, j)
 		}
 	})
 	slow = append(slow, l.markJudged(ctx, quick)...)
+	eachAtOnce(changing, func(j judged) {
+		if !l.settleFromCopy(ctx, j, now) {
+			mu.Lock()
+			defer mu.Unlock()
+			slow = append(slow, j.series)
+		}
+	})
 	slices.SortFunc(slow, compareSeries)
 	slow = slices.Compact(slow)
 	eachAtOnce(slow, func(k store.SeriesKey) {
-		l.baselines.drop(k)
 		if err := l.judgeSeries(ctx, k); err != nil {
 			l.Log.Warn("judging listening series failed; the evaluate timer will retry", "series", k, "err", err)
 		}
 	})
 }
 
-// eachAtOnce runs f for every series, judgeWorkers at a time.
-func eachAtOnce(series []store.SeriesKey, f func(k store.SeriesKey)) {
-	if len(series) == 1 {
-		f(series[0])
+// eachAtOnce runs f for every item, judgeWorkers at a time.
+func eachAtOnce[T any](items []T, f func(T)) {
+	if len(items) <= 1 {
+		for _, x := range items {
+			f(x)
+		}
 		return
 	}
-	work := make(chan store.SeriesKey)
+	work := make(chan T)
 	var wg sync.WaitGroup
-	for range min(judgeWorkers, len(series)) {
+	for range min(judgeWorkers, len(items)) {
 		wg.Go(func() {
-			for k := range work {
-				f(k)
+			for x := range work {
+				f(x)
 			}
 		})
 	}
-	for _, k := range series {
-		work <- k
+	for _, x := range items {
+		work <- x
 	}
 	close(work)
 	wg.Wait()
@@ -138,15 +155,17 @@ func (l *Listener) activeAlerts(ctx context.Context) (map[string]*store.Listenin
 func groupKey(brand, topic string) string { return brand + "\x00" + topic }
 
 // judgeFromCopy judges the series' unjudged points from its copy, read
-// from the store if this replica has none. ok is false when the series
-// must take the path of one series at a time.
+// from the store if this replica has none, and decides the alert's change
+// against the active alerts read for the batch. ok is false when the
+// series must take the path of one series at a time.
 func (l *Listener) judgeFromCopy(ctx context.Context, k store.SeriesKey, now time.Time, active map[string]*store.ListeningAlert, complete bool) (judged, bool) {
 	since := l.horizon(now)
 	ps, ok := l.baselines.view(k, since)
 	if !ok {
 		var changes int64
 		var err error
-		if ps, changes, err = l.Store.SeriesSince(ctx, k, since); err != nil {
+		ps, changes, err = l.Store.SeriesSince(ctx, k, since)
+		if err != nil {
 			return judged{}, false
 		}
 		l.baselines.rebuilt(k, changes, since, slices.Clone(ps))
@@ -168,16 +187,79 @@ func (l *Listener) judgeFromCopy(ctx context.Context, k store.SeriesKey, now tim
 		return j, false
 	}
 	p := ps[latest]
-	ch := l.decide(active[groupKey(p.Brand, p.Topic)], l.judgeWith(p, history(ps, p, l.Config.Listening.BaselineWindow), now), now)
-	return j, ch.Alert == nil && len(ch.Deliveries) == 0
+	j.latest = l.judgeWith(p, history(ps, p, l.Config.Listening.BaselineWindow), now)
+	if ch := l.decide(active[groupKey(p.Brand, p.Topic)], j.latest, now); ch.Alert != nil || len(ch.Deliveries) > 0 {
+		j.change = &ch
+	}
+	return j, true
+}
+
+// settleFromCopy applies a change decided from the copy. Points another
+// request or replica judged, revised or holds are left to it, as in
+// markJudged. When the alert changed meanwhile, it reads the alert again
+// and judges from the copy again, a few times, before sending the series
+// the slow way.
+func (l *Listener) settleFromCopy(ctx context.Context, j judged, now time.Time) bool {
+	for range changeAttempts {
+		if j.change == nil {
+			return len(l.markJudged(ctx, []judged{j})) == 0
+		}
+		applied, err := l.applyFromCopy(ctx, j)
+		if errors.Is(err, store.ErrPointsTaken) {
+			l.baselines.judged(j.series, j.ids, j.revs)
+			return true
+		}
+		if applied || !bot.IsCode(err, bot.EConflict) {
+			return applied
+		}
+		p := j.latest.point
+		fresh, err := l.activeAlert(ctx, p.Brand, p.Topic)
+		if err != nil {
+			return false
+		}
+		var ok bool
+		if j, ok = l.judgeFromCopy(ctx, j.series, now, map[string]*store.ListeningAlert{groupKey(p.Brand, p.Topic): fresh}, true); !ok {
+			return false
+		}
+	}
+	return false
+}
+
+// applyFromCopy applies a change decided from the copy, as judgeOnce does
+// without reading the series: the points must still be unjudged at the
+// revisions the copy holds and the alert at the version read (or still
+// absent), else it fails with bot.EConflict.
+func (l *Listener) applyFromCopy(ctx context.Context, j judged) (bool, error) {
+	ch := *j.change
+	if ch.Alert != nil {
+		a := *ch.Alert
+		ch.Alert = &a
+		if j.latest.verdict.State == spike.Spike {
+			l.attachEvidence(ctx, ch.Alert, j.latest.point)
+		}
+	}
+	ch.Points, ch.Revisions = j.ids, j.revs
+	watchSilence(&ch, j.latest.point)
+	a, err := l.Store.ApplyAlertChange(ctx, ch)
+	if err != nil {
+		if !bot.IsCode(err, bot.EConflict) {
+			l.Log.Warn("applying a listening alert change failed; judging the series again", "series", j.series, "err", err)
+		}
+		return false, err
+	}
+	l.baselines.judged(j.series, j.ids, j.revs)
+	if len(ch.Deliveries) > 0 {
+		l.deliverNow(ctx, a.ID)
+	}
+	return true, nil
 }
 
 // markJudged marks the quick judgements in one statement. A point it could
 // not mark was judged, revised or held meanwhile by another request or
 // replica, which judges it (and the sweep timer stored with every batch
-// backs that up): its series' copy is stale and is dropped, and nothing
-// more is done here. Only a failed statement sends the series the slow
-// way.
+// backs that up): at the revision this copy holds it needs no judging, so
+// it is marked in the copy too, and a newer revision reaches the copy with
+// its save. Only a failed statement sends the series the slow way.
 func (l *Listener) markJudged(ctx context.Context, js []judged) []store.SeriesKey {
 	var ids, revs []int64
 	for _, j := range js {
@@ -186,20 +268,17 @@ func (l *Listener) markJudged(ctx context.Context, js []judged) []store.SeriesKe
 	if len(ids) == 0 {
 		return nil
 	}
-	missed, err := l.Store.MarkPointsJudged(ctx, ids, revs)
-	var again []store.SeriesKey
+	if _, err := l.Store.MarkPointsJudged(ctx, ids, revs); err != nil {
+		again := make([]store.SeriesKey, len(js))
+		for i, j := range js {
+			again[i] = j.series
+		}
+		return again
+	}
 	for _, j := range js {
-		if err != nil {
-			again = append(again, j.series)
-			continue
-		}
-		if slices.ContainsFunc(j.ids, func(id int64) bool { return slices.Contains(missed, id) }) {
-			l.baselines.drop(j.series)
-			continue
-		}
 		l.baselines.judged(j.series, j.ids, j.revs)
 	}
-	return again
+	return nil
 }
 
 func compareSeries(a, b store.SeriesKey) int {

@@ -33,10 +33,12 @@ func (l *Listener) Ingest(ctx context.Context, points []store.ListeningPoint) (R
 			series = append(series, k)
 		}
 	}
-	receipts, err := l.Store.SaveListeningPoints(ctx, points, []bot.Timer{sweepTimer(now)})
+	timers := l.timers.missing(sweepTimer(now))
+	receipts, err := l.Store.SaveListeningPoints(ctx, points, timers)
 	if err != nil {
 		return Receipt{}, fmt.Errorf("store listening points: %w", err)
 	}
+	l.timers.stored(timers)
 	l.noteSaved(points, receipts, now)
 	var r Receipt
 	pending := map[store.SeriesKey]bool{}
@@ -156,6 +158,7 @@ func (l *Listener) judgeOnce(ctx context.Context, k store.SeriesKey) (int64, err
 	if err != nil {
 		return 0, err
 	}
+	l.baselines.judged(k, ids, revisions(points))
 	if len(ch.Deliveries) == 0 {
 		return 0, nil
 	}

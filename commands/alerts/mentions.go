@@ -39,10 +39,12 @@ func (l *Listener) IngestMentions(ctx context.Context, ms []store.Mention) (Ment
 	for i := range ms {
 		ms[i].ReceivedAt = now
 	}
-	r, err := l.Store.SaveMentions(ctx, ms, []bot.Timer{pruneTimer(now), sweepTimer(now)})
+	timers := l.timers.missing(pruneTimer(now), sweepTimer(now))
+	r, err := l.Store.SaveMentions(ctx, ms, timers)
 	if err != nil {
 		return MentionsReceipt{}, fmt.Errorf("store mentions: %w", err)
 	}
+	l.timers.stored(timers)
 	l.noteSaved(r.Windows, r.Receipts, now)
 	var todo []store.SeriesKey
 	for _, w := range r.Windows {

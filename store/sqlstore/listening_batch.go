@@ -265,7 +265,7 @@ func markEvaluated(ctx context.Context, q *querier, ids, revisions []int64) erro
 		return err
 	}
 	if len(marked) != len(ids) {
-		return bot.Errorf(bot.EConflict, "%d of %d listening points were judged or revised already", len(ids)-len(marked), len(ids))
+		return &bot.Error{Code: bot.EConflict, Message: fmt.Sprintf("%d of %d listening points", len(ids)-len(marked), len(ids)), Err: store.ErrPointsTaken}
 	}
 	return nil
 }

@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"sync"
@@ -141,6 +142,9 @@ func testPointsJudgedOnce(t *testing.T, s store.Store) {
 	}
 	_, err := s.ApplyAlertChange(t.Context(), store.AlertChange{Points: []int64{r[2].ID, r[1].ID}})
 	checkCode(t, "judging a judged point", err, bot.EConflict)
+	if !errors.Is(err, store.ErrPointsTaken) {
+		t.Errorf("judging a judged point: %v, want it caused by store.ErrPointsTaken", err)
+	}
 	if un = must(s.UnevaluatedPoints(t.Context(), series))(t); len(un) != 1 {
 		t.Errorf("a refused change judged points: %d left, want 1", len(un))
 	}
@@ -216,6 +220,9 @@ func testAlertLifecycle(t *testing.T, s store.Store) {
 	}
 	_, err := s.ApplyAlertChange(t.Context(), store.AlertChange{Alert: &stale})
 	checkCode(t, "updating from a stale read", err, bot.EConflict)
+	if errors.Is(err, store.ErrPointsTaken) {
+		t.Errorf("updating from a stale read: %v, caused by store.ErrPointsTaken though no point was in the change", err)
+	}
 
 	byID := must(s.ListeningAlert(t.Context(), a.ID))(t)
 	if byID.AckedBy != "dana" || byID.PeakSeverity != "sev1" || !byID.CrisisRequested || byID.Version != 2 {
