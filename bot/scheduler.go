@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"runtime/debug"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -28,10 +29,16 @@ type Scheduler struct {
 	lease    time.Duration
 	batch    int
 	fireMu   sync.Mutex
-	// slots bounds the timers fired at once by the running loop: a
-	// timer is claimed only when a slot is free, so none waits out its
-	// lease in a queue.
-	slots chan struct{}
+	// workers bounds the timers the running loop fires at once (running
+	// holds a token per firing timer); slots bounds those it has claimed
+	// and not yet fired, twice as many, so that a burst is claimed in
+	// batches while the workers fire the claimed ahead. waiting counts the
+	// claimed that wait for a worker.
+	workers int
+	running chan struct{}
+	slots   chan struct{}
+	waiting atomic.Int64
+	done    *completer
 	// stop ends the loop Start began; inflight counts it, its watcher and
 	// the timers it is firing.
 	stop     context.CancelFunc
@@ -54,14 +61,16 @@ type rearm struct {
 
 // NewScheduler returns a scheduler over store.
 func NewScheduler(store TimerStore, clock Clock, log *slog.Logger) *Scheduler {
-	return &Scheduler{
+	s := &Scheduler{
 		store: store, clock: clock, log: log,
 		handlers: map[string]TimerHandler{},
 		firing:   map[string]*rearm{},
 		lease:    2 * time.Minute,
 		batch:    100,
-		slots:    make(chan struct{}, defaultWorkers),
+		done:     &completer{store: store, clock: clock},
 	}
+	s.SetWorkers(defaultWorkers)
+	return s
 }
 
 // defaultWorkers is how many timers the running loop fires at once.
@@ -69,7 +78,11 @@ const defaultWorkers = 16
 
 // SetWorkers sets how many timers the running loop fires at once (16 by
 // default). Call it before Start.
-func (s *Scheduler) SetWorkers(n int) { s.slots = make(chan struct{}, max(n, 1)) }
+func (s *Scheduler) SetWorkers(n int) {
+	s.workers = max(n, 1)
+	s.running = make(chan struct{}, s.workers)
+	s.slots = make(chan struct{}, 2*s.workers)
+}
 
 // SetLease sets how long a claimed timer is kept from other replicas (2
 // minutes by default): a replica that dies while firing frees its timers
@@ -170,7 +183,7 @@ func (s *Scheduler) fire(ctx context.Context, t Timer, now time.Time) {
 		err = runTimer(ctx, h, t)
 	}
 	if err == nil {
-		if cerr := s.store.CompleteTimer(ctx, t.ID, s.clock.Now()); cerr != nil {
+		if cerr := s.done.complete(ctx, t.ID); cerr != nil {
 			log.Error("cannot complete timer; it will fire again after its lease", "err", cerr)
 		}
 		return
