@@ -7,7 +7,6 @@ import (
 	"log/slog"
 	"runtime/debug"
 	"sync"
-	"sync/atomic"
 	"time"
 )
 
@@ -29,16 +28,11 @@ type Scheduler struct {
 	lease    time.Duration
 	batch    int
 	fireMu   sync.Mutex
-	// workers bounds the timers the running loop fires at once (running
-	// holds a token per firing timer); slots bounds those it has claimed
-	// and not yet fired, twice as many, so that a burst is claimed in
-	// batches while the workers fire the claimed ahead. waiting counts the
-	// claimed that wait for a worker.
-	workers int
-	running chan struct{}
-	slots   chan struct{}
-	waiting atomic.Int64
-	done    *completer
+	// slots bounds the timers fired at once by the running loop: a
+	// timer is claimed only when a slot is free, so none waits out its
+	// lease in a queue.
+	slots chan struct{}
+	done  *completer
 	// stop ends the loop Start began; inflight counts it, its watcher and
 	// the timers it is firing.
 	stop     context.CancelFunc
@@ -67,9 +61,9 @@ func NewScheduler(store TimerStore, clock Clock, log *slog.Logger) *Scheduler {
 		firing:   map[string]*rearm{},
 		lease:    2 * time.Minute,
 		batch:    100,
-		done:     &completer{store: store, clock: clock},
+		slots:    make(chan struct{}, defaultWorkers),
 	}
-	s.SetWorkers(defaultWorkers)
+	s.done = &completer{store: store, clock: clock, log: log, spawn: s.inflight.Go}
 	return s
 }
 
@@ -78,11 +72,7 @@ const defaultWorkers = 16
 
 // SetWorkers sets how many timers the running loop fires at once (16 by
 // default). Call it before Start.
-func (s *Scheduler) SetWorkers(n int) {
-	s.workers = max(n, 1)
-	s.running = make(chan struct{}, s.workers)
-	s.slots = make(chan struct{}, 2*s.workers)
-}
+func (s *Scheduler) SetWorkers(n int) { s.slots = make(chan struct{}, max(n, 1)) }
 
 // SetLease sets how long a claimed timer is kept from other replicas (2
 // minutes by default): a replica that dies while firing frees its timers
@@ -156,7 +146,7 @@ func (s *Scheduler) FireDue(ctx context.Context) (int, error) {
 			return fired, fmt.Errorf("claim due timers: %w", err)
 		}
 		for _, t := range timers {
-			s.fire(ctx, t, now)
+			<-s.fire(ctx, t, now) // marked before the next, for a deterministic step
 			fired++
 		}
 		if len(timers) < s.batch {
@@ -166,7 +156,11 @@ func (s *Scheduler) FireDue(ctx context.Context) (int, error) {
 	}
 }
 
-func (s *Scheduler) fire(ctx context.Context, t Timer, now time.Time) {
+// fire runs t's handler, then hands t to be marked fired or reschedules
+// it after a failure. The channel returned is closed once that is done and
+// what the handler asked for its own key is applied: until then the key
+// stays in s.firing, so the row about to be marked is never moved.
+func (s *Scheduler) fire(ctx context.Context, t Timer, now time.Time) <-chan struct{} {
 	log := s.log.With("timer", t.Key, "kind", t.Kind, "attempt", t.Attempts)
 	if s.lag != nil {
 		s.lag(t.Kind, now.Sub(t.Due))
@@ -175,7 +169,6 @@ func (s *Scheduler) fire(ctx context.Context, t Timer, now time.Time) {
 	h, ok := s.handlers[t.Kind]
 	s.firing[t.Key] = &rearm{}
 	s.mu.Unlock()
-	defer s.rearm(ctx, log, t.Key)
 	var err error
 	if !ok {
 		err = fmt.Errorf("no handler for timer kind %q", t.Kind)
@@ -183,10 +176,7 @@ func (s *Scheduler) fire(ctx context.Context, t Timer, now time.Time) {
 		err = runTimer(ctx, h, t)
 	}
 	if err == nil {
-		if cerr := s.done.complete(ctx, t.ID); cerr != nil {
-			log.Error("cannot complete timer; it will fire again after its lease", "err", cerr)
-		}
-		return
+		return s.done.complete(ctx, t.ID, func() { s.rearm(ctx, log, t.Key) })
 	}
 	// Back off with the attempt count so a broken dependency is not hammered,
 	// but keep retrying: a timer is never dropped.
@@ -195,6 +185,10 @@ func (s *Scheduler) fire(ctx context.Context, t Timer, now time.Time) {
 	if rerr := s.store.RetryTimer(ctx, t.ID, s.clock.Now().Add(delay), err.Error()); rerr != nil {
 		log.Error("cannot reschedule failed timer; it will fire again after its lease", "err", rerr)
 	}
+	s.rearm(ctx, log, t.Key)
+	done := make(chan struct{})
+	close(done)
+	return done
 }
 
 // prune deletes long-fired timers about once an hour.
@@ -208,7 +202,8 @@ func (s *Scheduler) prune(ctx context.Context, now time.Time) {
 	}
 }
 
-// rearm applies what a handler scheduled for its own key while firing.
+// rearm applies what a handler scheduled for its own key while firing,
+// once the fired timer is marked or rescheduled.
 func (s *Scheduler) rearm(ctx context.Context, log *slog.Logger, key string) {
 	s.mu.Lock()
 	r := s.firing[key]

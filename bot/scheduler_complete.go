@@ -2,74 +2,76 @@ package bot
 
 import (
 	"context"
+	"log/slog"
 	"sync"
 )
 
-// completer marks fired timers in batches by group commit: while one
-// worker's statement completes the timers handed over so far, the workers
-// finishing meanwhile queue theirs, and the next statement takes them all.
-// A burst so costs a transaction per batch instead of one per timer, while
-// a lone timer is completed at once, as before. Each worker still waits
-// for its own timer's completion: the timer a handler re-armed under the
-// same key must be stored only after the fired one is marked.
+// completer marks fired timers in batches by group commit: a worker hands
+// over its fired timer and is free at once; one flush at a time marks
+// every timer handed over so far in one statement, and the timers handed
+// over meanwhile go in the next. A burst so costs a statement per batch
+// instead of a transaction per timer, and a lone timer is marked at once.
+//
+// A timer not yet marked is still claimed, under its lease, so nobody else
+// fires it meanwhile; a replica that dies before the flush leaves it to
+// fire again after the lease, as one that dies mid-fire does.
 type completer struct {
 	store TimerStore
 	clock Clock
+	log   *slog.Logger
+	spawn func(func()) // runs a flush in the background, where Stop waits for it
 	mu    sync.Mutex
-	queue []*completion
-	busy  bool // a worker is completing a batch
+	queue []completion
+	busy  bool // a flush is running
 }
 
-// completion is one timer waiting to be marked fired.
+// completion is one fired timer waiting to be marked; then runs once it
+// was (or the attempt failed: the flush logs that), and done is closed
+// after.
 type completion struct {
 	id   int64
-	err  error
-	done chan bool // true: lead the next batch; false: err is the outcome
+	then func()
+	done chan struct{}
 }
 
-// complete marks the timer id fired, alone or with others finishing now.
-func (c *completer) complete(ctx context.Context, id int64) error {
-	me := &completion{id: id, done: make(chan bool, 1)}
+// complete queues the fired timer id to be marked, starting a flush unless
+// one is running; then runs once it is marked. The channel returned is
+// closed after then has run.
+func (c *completer) complete(ctx context.Context, id int64, then func()) <-chan struct{} {
+	done := make(chan struct{})
 	c.mu.Lock()
-	c.queue = append(c.queue, me)
-	lead := !c.busy
+	c.queue = append(c.queue, completion{id: id, then: then, done: done})
+	start := !c.busy
 	c.busy = true
 	c.mu.Unlock()
-	if !lead && !<-me.done {
-		return me.err
+	if start {
+		c.spawn(func() { c.flush(ctx) })
 	}
-	c.lead(ctx)
-	return me.err
+	return done
 }
 
-// lead completes every queued timer in one call, then hands the lead to
-// the first timer queued meanwhile, if any, so that no worker keeps
-// completing others' timers for long.
-func (c *completer) lead(ctx context.Context) {
-	c.mu.Lock()
-	batch := c.queue
-	c.queue = nil
-	c.mu.Unlock()
-	ids := make([]int64, len(batch))
-	for i, b := range batch {
-		ids[i] = b.id
-	}
-	err := c.store.CompleteTimers(ctx, c.clock.Now(), ids...)
-	for _, b := range batch {
-		b.err = err
-	}
-	c.mu.Lock()
-	var next *completion
-	if len(c.queue) > 0 {
-		next = c.queue[0]
-	} else {
-		c.busy = false
-	}
-	c.mu.Unlock()
-	for _, b := range batch {
-		b.done <- false
-	}
-	if next != nil {
-		next.done <- true
+// flush marks the queued timers, batch after batch, until none is left.
+func (c *completer) flush(ctx context.Context) {
+	for {
+		c.mu.Lock()
+		batch := c.queue
+		c.queue = nil
+		if len(batch) == 0 {
+			c.busy = false
+			c.mu.Unlock()
+			return
+		}
+		c.mu.Unlock()
+		ids := make([]int64, len(batch))
+		for i, b := range batch {
+			ids[i] = b.id
+		}
+		if err := c.store.CompleteTimers(ctx, c.clock.Now(), ids...); err != nil {
+			c.log.Error("cannot mark fired timers; they will fire again after their lease", "timers", len(ids), "err", err)
+		}
+		for _, b := range batch {
+			b.then()
+			close(b.done)
+		}
 	}
 }

@@ -22,7 +22,7 @@ type TimerWatcher interface {
 // until the next due time, a timer announced by the store's TimerWatcher
 // (another replica's included) that is due sooner, or at most poll (the
 // safety poll, for a missed signal). Claimed timers fire concurrently, at
-// most SetWorkers at once; up to as many more are claimed ahead.
+// most SetWorkers at once.
 func (s *Scheduler) Start(ctx context.Context, poll time.Duration) error {
 	if poll <= 0 {
 		return fmt.Errorf("start scheduler: the safety poll must be positive, not %s", poll)
@@ -95,9 +95,8 @@ func (s *Scheduler) nextWake(ctx context.Context, now time.Time, poll time.Durat
 	return until
 }
 
-// dispatchDue claims due timers while claim slots are free and hands each
-// to a worker; it returns how many it claimed without waiting for them to
-// fire.
+// dispatchDue claims due timers while workers are free and hands each to a
+// worker; it returns how many it claimed without waiting for them to fire.
 func (s *Scheduler) dispatchDue(ctx, fireCtx context.Context) (int, error) {
 	s.fireMu.Lock()
 	defer s.fireMu.Unlock()
@@ -113,13 +112,9 @@ func (s *Scheduler) dispatchDue(ctx, fireCtx context.Context) (int, error) {
 		if err != nil {
 			return claimed, fmt.Errorf("claim due timers: %w", err)
 		}
-		s.waiting.Add(int64(len(timers)))
 		for _, t := range timers {
 			s.inflight.Go(func() {
 				defer s.release(1)
-				s.running <- struct{}{}
-				s.waiting.Add(-1)
-				defer func() { <-s.running }()
 				s.fire(fireCtx, t, now)
 			})
 		}
@@ -131,33 +126,23 @@ func (s *Scheduler) dispatchDue(ctx, fireCtx context.Context) (int, error) {
 	}
 }
 
-// acquire takes up to limit free claim slots, waiting for one at least.
-// While claimed timers still wait for a worker it waits for as many slots
-// as there are workers: those timers keep the workers busy meanwhile, and
-// a burst is claimed a batch a statement rather than a timer or two.
+// acquire waits for one free worker slot and takes up to limit.
 func (s *Scheduler) acquire(ctx context.Context, limit int) (int, error) {
-	n := 0
-	for {
-	grab:
-		for n < limit {
-			select {
-			case s.slots <- struct{}{}:
-				n++
-			default:
-				break grab
-			}
-		}
-		if n >= min(limit, s.workers) || (n > 0 && s.waiting.Load() == 0) {
-			return n, nil
-		}
+	select {
+	case s.slots <- struct{}{}:
+	case <-ctx.Done():
+		return 0, ctx.Err()
+	}
+	n := 1
+	for n < limit {
 		select {
 		case s.slots <- struct{}{}:
 			n++
-		case <-ctx.Done():
-			s.release(n)
-			return 0, ctx.Err()
+		default:
+			return n, nil
 		}
 	}
+	return n, nil
 }
 
 func (s *Scheduler) release(n int) {

@@ -96,9 +96,9 @@ type Routes interface {
 	// RoutedIssue returns the issue with id, or an ENotFound error.
 	RoutedIssue(ctx context.Context, id int64) (RoutedIssue, error)
 	// RoutedIssueWithRoster returns the issue with id and the current
-	// assignments of the roles that roles (no I/O) names for it, read in one
-	// transaction: a timer handler's whole read. ENotFound when there is no
-	// such issue.
+	// assignments of the roles that roles (no I/O) names for it: a timer
+	// handler's whole read, in one call. ENotFound when there is no such
+	// issue.
 	RoutedIssueWithRoster(ctx context.Context, id int64, roles func(RoutedIssue) []string) (RoutedIssue, []RoleAssignment, error)
 	// MarkRoutedIssue sets the time of mark of the issue with id to at, if
 	// the issue is still open (awaiting its first response), and reports

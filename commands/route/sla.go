@@ -70,8 +70,9 @@ func (s *Service) load(ctx context.Context, t bot.Timer) (store.RoutedIssue, err
 }
 
 // loadWithRoster decodes a route timer and loads its issue with the
-// assignments of the roles that roles names for it, in one transaction: a
-// burst of due timers costs the database one read each.
+// assignments of the roles that roles names for it, in one store call: a
+// burst of due timers costs the database two statements each, not two
+// transactions.
 func (s *Service) loadWithRoster(ctx context.Context, t bot.Timer, roles func(store.RoutedIssue) []string) (store.RoutedIssue, []store.RoleAssignment, error) {
 	id, err := issueOf(t)
 	if err != nil {

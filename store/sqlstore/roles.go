@@ -71,7 +71,7 @@ func (s *Store) RoleAssignments(ctx context.Context, role string) ([]store.RoleA
 		roles = []string{role}
 	}
 	var out []store.RoleAssignment
-	err := s.inTx(ctx, func(q *querier) (err error) {
+	err := s.autocommit(ctx, func(q *querier) (err error) { // one read
 		out, err = assignmentsOf(ctx, q, roles)
 		return err
 	})

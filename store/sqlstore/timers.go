@@ -85,7 +85,7 @@ func (s *Store) ClaimDueTimers(ctx context.Context, now time.Time, lease time.Du
 		return nil, fmt.Errorf("claim due timers: lease must be positive, not %s", lease)
 	}
 	var out []bot.Timer
-	err := s.inTx(ctx, func(q *querier) error {
+	err := s.autocommit(ctx, func(q *querier) error { // one statement
 		rows, err := q.query(ctx, `UPDATE timers SET claimed_until = ?, attempts = attempts + 1
 			WHERE id IN (
 				SELECT id FROM timers
@@ -122,7 +122,11 @@ func (s *Store) CompleteTimers(ctx context.Context, at time.Time, ids ...int64) 
 	if len(ids) == 0 {
 		return nil
 	}
-	err := s.inTx(ctx, func(q *querier) error {
+	run := s.autocommit // one statement
+	if len(ids) > completeChunk {
+		run = s.inTx
+	}
+	err := run(ctx, func(q *querier) error {
 		for chunk := range slices.Chunk(ids, completeChunk) {
 			args := []any{at}
 			for _, id := range chunk {
@@ -171,7 +175,7 @@ func (s *Store) RetryTimer(ctx context.Context, id int64, next time.Time, reason
 // sleep, so each half is one step down an index, never a scan of the
 // pending timers.
 func (s *Store) NextTimerDue(ctx context.Context) (next time.Time, ok bool, err error) {
-	err = s.inTx(ctx, func(q *querier) error {
+	err = s.autocommit(ctx, func(q *querier) error { // two independent reads
 		for _, query := range []string{
 			`SELECT due_at FROM timers
 				WHERE fired_at IS NULL AND (claimed_until IS NULL OR claimed_until <= due_at)
