@@ -32,6 +32,7 @@ type Scheduler struct {
 	// timer is claimed only when a slot is free, so none waits out its
 	// lease in a queue.
 	slots chan struct{}
+	done  *completer
 	// stop ends the loop Start began; inflight counts it, its watcher and
 	// the timers it is firing.
 	stop     context.CancelFunc
@@ -54,7 +55,7 @@ type rearm struct {
 
 // NewScheduler returns a scheduler over store.
 func NewScheduler(store TimerStore, clock Clock, log *slog.Logger) *Scheduler {
-	return &Scheduler{
+	s := &Scheduler{
 		store: store, clock: clock, log: log,
 		handlers: map[string]TimerHandler{},
 		firing:   map[string]*rearm{},
@@ -62,6 +63,8 @@ func NewScheduler(store TimerStore, clock Clock, log *slog.Logger) *Scheduler {
 		batch:    100,
 		slots:    make(chan struct{}, defaultWorkers),
 	}
+	s.done = &completer{store: store, clock: clock, log: log, spawn: s.inflight.Go}
+	return s
 }
 
 // defaultWorkers is how many timers the running loop fires at once.
@@ -143,7 +146,7 @@ func (s *Scheduler) FireDue(ctx context.Context) (int, error) {
 			return fired, fmt.Errorf("claim due timers: %w", err)
 		}
 		for _, t := range timers {
-			s.fire(ctx, t, now)
+			<-s.fire(ctx, t, now) // marked before the next, for a deterministic step
 			fired++
 		}
 		if len(timers) < s.batch {
@@ -153,7 +156,11 @@ func (s *Scheduler) FireDue(ctx context.Context) (int, error) {
 	}
 }
 
-func (s *Scheduler) fire(ctx context.Context, t Timer, now time.Time) {
+// fire runs t's handler, then hands t to be marked fired or reschedules
+// it after a failure. The channel returned is closed once that is done and
+// what the handler asked for its own key is applied: until then the key
+// stays in s.firing, so the row about to be marked is never moved.
+func (s *Scheduler) fire(ctx context.Context, t Timer, now time.Time) <-chan struct{} {
 	log := s.log.With("timer", t.Key, "kind", t.Kind, "attempt", t.Attempts)
 	if s.lag != nil {
 		s.lag(t.Kind, now.Sub(t.Due))
@@ -162,7 +169,6 @@ func (s *Scheduler) fire(ctx context.Context, t Timer, now time.Time) {
 	h, ok := s.handlers[t.Kind]
 	s.firing[t.Key] = &rearm{}
 	s.mu.Unlock()
-	defer s.rearm(ctx, log, t.Key)
 	var err error
 	if !ok {
 		err = fmt.Errorf("no handler for timer kind %q", t.Kind)
@@ -170,10 +176,7 @@ func (s *Scheduler) fire(ctx context.Context, t Timer, now time.Time) {
 		err = runTimer(ctx, h, t)
 	}
 	if err == nil {
-		if cerr := s.store.CompleteTimer(ctx, t.ID, s.clock.Now()); cerr != nil {
-			log.Error("cannot complete timer; it will fire again after its lease", "err", cerr)
-		}
-		return
+		return s.done.complete(ctx, t.ID, func() { s.rearm(ctx, log, t.Key) })
 	}
 	// Back off with the attempt count so a broken dependency is not hammered,
 	// but keep retrying: a timer is never dropped.
@@ -182,6 +185,10 @@ func (s *Scheduler) fire(ctx context.Context, t Timer, now time.Time) {
 	if rerr := s.store.RetryTimer(ctx, t.ID, s.clock.Now().Add(delay), err.Error()); rerr != nil {
 		log.Error("cannot reschedule failed timer; it will fire again after its lease", "err", rerr)
 	}
+	s.rearm(ctx, log, t.Key)
+	done := make(chan struct{})
+	close(done)
+	return done
 }
 
 // prune deletes long-fired timers about once an hour.
@@ -195,7 +202,8 @@ func (s *Scheduler) prune(ctx context.Context, now time.Time) {
 	}
 }
 
-// rearm applies what a handler scheduled for its own key while firing.
+// rearm applies what a handler scheduled for its own key while firing,
+// once the fired timer is marked or rescheduled.
 func (s *Scheduler) rearm(ctx context.Context, log *slog.Logger, key string) {
 	s.mu.Lock()
 	r := s.firing[key]

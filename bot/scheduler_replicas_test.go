@@ -55,7 +55,7 @@ func (f *firings) wait(t *testing.T, what string) {
 
 // replica is a scheduler over a store of its own (its own connection pool)
 // on the database at url, running until the test ends.
-func replica(t *testing.T, url string, f *firings, poll time.Duration) *bot.Scheduler {
+func replica(t *testing.T, url string, f *firings, poll time.Duration) (*bot.Scheduler, *sqlstore.Store) {
 	t.Helper()
 	st, err := postgres.Open(t.Context(), url, quiet)
 	if err != nil {
@@ -70,7 +70,7 @@ func replica(t *testing.T, url string, f *firings, poll time.Duration) *bot.Sche
 		s.Stop()
 		st.Close()
 	})
-	return s
+	return s, st
 }
 
 // TestTwoReplicasFireEachBurstTimerOnce: 3,000 timers due at one instant,
@@ -79,7 +79,7 @@ func TestTwoReplicasFireEachBurstTimerOnce(t *testing.T) {
 	const n = 3000
 	url := storetest.PostgresURL(t)
 	f := newFirings(n)
-	a := replica(t, url, f, time.Hour)
+	a, st := replica(t, url, f, time.Hour)
 	replica(t, url, f, time.Hour)
 	at := time.Now().Add(time.Second)
 	var wg sync.WaitGroup
@@ -104,6 +104,56 @@ func TestTwoReplicasFireEachBurstTimerOnce(t *testing.T) {
 	for key, times := range f.n {
 		if times != 1 {
 			t.Errorf("timer %s fired %d times", key, times)
+		}
+	}
+	waitAllCompleted(t, st)
+}
+
+// TestEmbeddedBurstFiresEachTimerOnce: the same burst on the embedded
+// store, completed in batches by one running scheduler.
+func TestEmbeddedBurstFiresEachTimerOnce(t *testing.T) {
+	const n = 500
+	st, err := sqlite.Open(t.Context(), t.TempDir(), quiet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	f := newFirings(n)
+	s := bot.NewScheduler(st, bot.SystemClock{}, quiet)
+	s.Handle("test.tick", f.handler)
+	at := time.Now().Add(time.Second)
+	for i := range n {
+		if err := s.Schedule(t.Context(), "test.tick", fmt.Sprintf("burst:%d", i), at, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := s.Start(context.Background(), time.Hour); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Stop() })
+	f.wait(t, "burst")
+	waitAllCompleted(t, st)
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if len(f.n) != n || f.total != n {
+		t.Errorf("%d firings of %d distinct timers, want %d of %d", f.total, len(f.n), n, n)
+	}
+}
+
+// waitAllCompleted waits until no timer is pending in st: every fired
+// timer was marked fired (one left claimed would wait out its lease, and
+// NextTimerDue would report the lease's end).
+func waitAllCompleted(t *testing.T, st bot.TimerStore) {
+	t.Helper()
+	for deadline := time.Now().Add(time.Minute); ; time.Sleep(20 * time.Millisecond) {
+		next, pending, err := st.NextTimerDue(t.Context())
+		switch {
+		case err != nil:
+			t.Fatal(err)
+		case !pending:
+			return
+		case time.Now().After(deadline):
+			t.Fatalf("a timer is still pending (next at %s) a minute after all fired", next)
 		}
 	}
 }

@@ -27,8 +27,8 @@ type TimerStore interface {
 	// for lease; a leased timer is not handed to anyone else until the lease
 	// runs out, so a crashed holder's timers fire again later.
 	ClaimDueTimers(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]Timer, error)
-	// CompleteTimer marks a claimed timer as fired.
-	CompleteTimer(ctx context.Context, id int64, at time.Time) error
+	// CompleteTimers marks claimed timers as fired, all in one transaction.
+	CompleteTimers(ctx context.Context, at time.Time, ids ...int64) error
 	// RetryTimer returns a claimed timer to pending, due at next.
 	RetryTimer(ctx context.Context, id int64, next time.Time, reason string) error
 	// NextTimerDue returns the earliest due time of a pending timer.

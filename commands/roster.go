@@ -41,10 +41,17 @@ func (r Roster) Holders(ctx context.Context, role, brand string) (people []strin
 	if err != nil {
 		return nil, false, fmt.Errorf("list holders of %s: %w", role, err)
 	}
+	people, fromBackup = HoldersAmong(as, role, brand)
+	return people, fromBackup, nil
+}
+
+// HoldersAmong is Holders over assignments read already (of any roles), for
+// a caller that read them with other data in one transaction.
+func HoldersAmong(as []store.RoleAssignment, role, brand string) (people []string, fromBackup bool) {
 	pick := func(brandOf string, backup bool) []string {
 		var out []string
 		for _, a := range as {
-			if a.Brand == brandOf && a.Backup == backup && !slices.Contains(out, a.Person) {
+			if a.Role == role && a.Brand == brandOf && a.Backup == backup && !slices.Contains(out, a.Person) {
 				out = append(out, a.Person)
 			}
 		}
@@ -52,18 +59,18 @@ func (r Roster) Holders(ctx context.Context, role, brand string) (people []strin
 	}
 	if brand != "" {
 		if p := pick(brand, false); len(p) > 0 {
-			return p, false, nil
+			return p, false
 		}
 	}
 	if p := pick("", false); len(p) > 0 {
-		return p, false, nil
+		return p, false
 	}
 	if brand != "" {
 		if p := pick(brand, true); len(p) > 0 {
-			return p, true, nil
+			return p, true
 		}
 	}
-	return pick("", true), true, nil
+	return pick("", true), true
 }
 
 // Backups returns the backups of role for brand (the brand's, then all-brand).
@@ -72,10 +79,15 @@ func (r Roster) Backups(ctx context.Context, role, brand string) ([]string, erro
 	if err != nil {
 		return nil, fmt.Errorf("list backups of %s: %w", role, err)
 	}
+	return BackupsAmong(as, role, brand), nil
+}
+
+// BackupsAmong is Backups over assignments read already (of any roles).
+func BackupsAmong(as []store.RoleAssignment, role, brand string) []string {
 	var brandB, allB []string
 	for _, a := range as {
 		switch {
-		case !a.Backup:
+		case a.Role != role || !a.Backup:
 		case a.Brand == brand && brand != "":
 			brandB = append(brandB, a.Person)
 		case a.Brand == "":
@@ -83,7 +95,7 @@ func (r Roster) Backups(ctx context.Context, role, brand string) ([]string, erro
 		}
 	}
 	if len(brandB) > 0 {
-		return brandB, nil
+		return brandB
 	}
-	return allB, nil
+	return allB
 }

@@ -3,12 +3,12 @@ package route
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"slices"
 	"time"
 
 	"github.com/interlock-coe/interlock/bot"
+	"github.com/interlock-coe/interlock/commands"
 	"github.com/interlock-coe/interlock/config"
 	"github.com/interlock-coe/interlock/store"
 )
@@ -58,32 +58,58 @@ func (s *Service) disarmClock(ctx context.Context, id int64, armed []bot.Timer) 
 
 // load decodes a route timer and loads its issue.
 func (s *Service) load(ctx context.Context, t bot.Timer) (store.RoutedIssue, error) {
-	var ref issueRef
-	if err := json.Unmarshal([]byte(t.Payload), &ref); err != nil {
-		return store.RoutedIssue{}, fmt.Errorf("decode timer %s: %w", t.Key, err)
-	}
-	is, err := s.Store.RoutedIssue(ctx, ref.IssueID)
+	id, err := issueOf(t)
 	if err != nil {
-		return is, fmt.Errorf("load routed issue %d: %w", ref.IssueID, err)
+		return store.RoutedIssue{}, err
+	}
+	is, err := s.Store.RoutedIssue(ctx, id)
+	if err != nil {
+		return is, fmt.Errorf("load routed issue %d: %w", id, err)
 	}
 	return is, nil
 }
 
-// errNoLongerDue stops a reminder or escalation whose issue was answered in
-// the meantime.
-var errNoLongerDue = errors.New("issue no longer awaits a first response")
+// loadWithRoster decodes a route timer and loads its issue with the
+// assignments of the roles that roles names for it, in one store call: a
+// burst of due timers costs the database two statements each, not two
+// transactions.
+func (s *Service) loadWithRoster(ctx context.Context, t bot.Timer, roles func(store.RoutedIssue) []string) (store.RoutedIssue, []store.RoleAssignment, error) {
+	id, err := issueOf(t)
+	if err != nil {
+		return store.RoutedIssue{}, nil, err
+	}
+	is, as, err := s.Store.RoutedIssueWithRoster(ctx, id, roles)
+	if err != nil {
+		return is, nil, fmt.Errorf("load routed issue %d: %w", id, err)
+	}
+	return is, as, nil
+}
+
+// issueOf decodes a route timer's issue id.
+func issueOf(t bot.Timer) (int64, error) {
+	var ref issueRef
+	if err := json.Unmarshal([]byte(t.Payload), &ref); err != nil {
+		return 0, fmt.Errorf("decode timer %s: %w", t.Key, err)
+	}
+	return ref.IssueID, nil
+}
+
+// liaisonRole is the role on duty for an issue's department.
+func (s *Service) liaisonRole(is store.RoutedIssue) string {
+	dept, _ := s.Config.Department(is.Department)
+	return dept.LiaisonRole
+}
 
 // remind is the timer that nudges the liaison on duty halfway to the target.
 func (s *Service) remind(ctx context.Context, t bot.Timer) error {
-	is, err := s.load(ctx, t)
+	is, roster, err := s.loadWithRoster(ctx, t, func(is store.RoutedIssue) []string {
+		return []string{s.liaisonRole(is)}
+	})
 	if err != nil || is.Status != store.IssueOpen {
 		return err
 	}
 	dept, _ := s.Config.Department(is.Department)
-	liaisons, _, err := s.Roster().Holders(ctx, dept.LiaisonRole, is.Brand)
-	if err != nil {
-		return err
-	}
+	liaisons, _ := commands.HoldersAmong(roster, dept.LiaisonRole, is.Brand)
 	now := s.Clock.Now()
 	if !now.Before(is.DueAt) {
 		return nil // fired late, after an outage: the escalation says it all
@@ -96,32 +122,27 @@ func (s *Service) remind(ctx context.Context, t bot.Timer) error {
 	if _, err := s.Chat.Post(ctx, dept.Channel, msg); err != nil {
 		return fmt.Errorf("post reminder of issue %d: %w", is.ID, err)
 	}
-	return s.mark(ctx, is.ID, func(u *store.RoutedIssue) { u.RemindedAt = now })
+	return s.mark(ctx, is.ID, store.IssueReminded, now)
 }
 
 // escalate is the timer that calls the backup liaison and tells the social
 // lead when the target passes without a first response.
 func (s *Service) escalate(ctx context.Context, t bot.Timer) error {
-	is, err := s.load(ctx, t)
+	is, roster, err := s.loadWithRoster(ctx, t, func(is store.RoutedIssue) []string {
+		return []string{s.liaisonRole(is), socialLead}
+	})
 	if err != nil || is.Status != store.IssueOpen {
 		return err
 	}
 	dept, _ := s.Config.Department(is.Department)
-	backups, err := s.Roster().Backups(ctx, dept.LiaisonRole, is.Brand)
-	if err != nil {
-		return err
-	}
-	leads, _, err := s.Roster().Holders(ctx, socialLead, is.Brand)
-	if err != nil {
-		return err
-	}
+	backups := commands.BackupsAmong(roster, dept.LiaisonRole, is.Brand)
+	leads, _ := commands.HoldersAmong(roster, socialLead, is.Brand)
 	// A retry after the social note failed does not call the backups twice.
 	if is.EscalatedAt.IsZero() {
 		if _, err := s.Chat.Post(ctx, dept.Channel, s.escalation(is, dept, backups)); err != nil {
 			return fmt.Errorf("post escalation of issue %d: %w", is.ID, err)
 		}
-		now := s.Clock.Now()
-		if err := s.mark(ctx, is.ID, func(u *store.RoutedIssue) { u.EscalatedAt = now }); err != nil {
+		if err := s.mark(ctx, is.ID, store.IssueEscalated, s.Clock.Now()); err != nil {
 			return err
 		}
 	}
@@ -131,17 +152,10 @@ func (s *Service) escalate(ctx context.Context, t bot.Timer) error {
 	return nil
 }
 
-// mark records a timer's effect on an issue that still awaits a first
-// response.
-func (s *Service) mark(ctx context.Context, id int64, set func(*store.RoutedIssue)) error {
-	_, err := s.Store.UpdateRoutedIssue(ctx, id, func(u *store.RoutedIssue) error {
-		if u.Status != store.IssueOpen {
-			return errNoLongerDue
-		}
-		set(u)
-		return nil
-	})
-	if err != nil && !errors.Is(err, errNoLongerDue) {
+// mark records a timer's effect on an issue; an issue answered meanwhile
+// is left alone.
+func (s *Service) mark(ctx context.Context, id int64, mark store.IssueMark, at time.Time) error {
+	if _, err := s.Store.MarkRoutedIssue(ctx, id, mark, at); err != nil {
 		return fmt.Errorf("update routed issue %d: %w", id, err)
 	}
 	return nil

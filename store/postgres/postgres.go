@@ -12,6 +12,7 @@ import (
 
 	"github.com/interlock-coe/interlock/store/sqlstore"
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgtype"
 	"github.com/jackc/pgx/v5/pgxpool"
 )
@@ -78,7 +79,27 @@ func (b backend) Close() error {
 	return nil
 }
 
-type pgxTx struct{ tx pgx.Tx }
+// Autocommit implements sqlstore.Autocommitter: each statement runs on a
+// pool connection by itself, one round trip.
+func (b backend) Autocommit() sqlstore.Tx { return pgxTx{tx: autocommitTx{b.pool}} }
+
+// autocommitTx is the part of pgx.Tx that pgxTx uses, over the pool, with
+// no transaction to end.
+type autocommitTx struct{ *pgxpool.Pool }
+
+func (autocommitTx) Commit(context.Context) error   { return nil }
+func (autocommitTx) Rollback(context.Context) error { return nil }
+
+// txRunner is the part of pgx.Tx that pgxTx uses.
+type txRunner interface {
+	Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error)
+	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
+	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
+	Commit(ctx context.Context) error
+	Rollback(ctx context.Context) error
+}
+
+type pgxTx struct{ tx txRunner }
 
 func (t pgxTx) Exec(ctx context.Context, sql string, args ...any) (int64, error) {
 	tag, err := t.tx.Exec(ctx, sql, args...)

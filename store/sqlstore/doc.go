@@ -7,7 +7,10 @@
 // # How it works
 //
 // Every exported method opens one transaction with s.inTx and hands the
-// *querier to small unexported helpers (ctx, q, …). A querier takes
+// *querier to small unexported helpers (ctx, q, …). A hot method that runs
+// one statement, or reads needing no common snapshot, may use s.autocommit
+// instead: on PostgreSQL its statements commit on their own, saving BEGIN
+// and COMMIT (the timers' claim and completion, the reminder's reads). A querier takes
 // portable SQL with ? placeholders, rewrites them for the dialect ($1, $2, …
 // on PostgreSQL), stores time.Time arguments as UTC to the microsecond, and
 // classifies errors through the driver: no rows becomes ErrNoRows, a unique

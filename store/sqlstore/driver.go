@@ -28,6 +28,16 @@ type Driver interface {
 	Close() error
 }
 
+// Autocommitter is a Driver ability: statements that each commit on their
+// own, in the database's implicit transaction, without the round trips of
+// BEGIN and COMMIT (two of a one-statement transaction's three on
+// PostgreSQL). SQLite, in process, has no round trips to save.
+type Autocommitter interface {
+	// Autocommit returns a Tx whose statements each commit on their own;
+	// its Commit and Rollback do nothing.
+	Autocommit() Tx
+}
+
 // Tx is one backend transaction. The SQL it receives already uses the
 // backend's placeholders, and time.Time arguments are UTC with microsecond
 // precision.

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/interlock-coe/interlock/bot"
@@ -65,26 +66,40 @@ func (s *Store) RemoveRole(ctx context.Context, role, person, brand, by string, 
 // RoleAssignments lists the current assignments of role ("" = every role),
 // ordered by role, brand, backup (holders first), person.
 func (s *Store) RoleAssignments(ctx context.Context, role string) ([]store.RoleAssignment, error) {
+	var roles []string
+	if role != "" {
+		roles = []string{role}
+	}
 	var out []store.RoleAssignment
-	err := s.inTx(ctx, func(q *querier) error {
-		w := where{}
-		w.add("removed_at IS NULL")
-		if role != "" {
-			w.add("role = ?", role)
-		}
-		rows, err := q.query(ctx, `SELECT role, person, brand, backup, assigned_by, assigned_at
-			FROM role_assignments`+w.sql()+`
-			ORDER BY role, brand, backup, person`, w.args...)
-		if err != nil {
-			return err
-		}
-		out, err = collect(rows, scanAssignment)
+	err := s.autocommit(ctx, func(q *querier) (err error) { // one read
+		out, err = assignmentsOf(ctx, q, roles)
 		return err
 	})
 	if err != nil {
 		return nil, fmt.Errorf("list role assignments: %w", err)
 	}
 	return out, nil
+}
+
+// assignmentsOf lists the current assignments of roles (none: every role),
+// ordered by role, brand, backup, person.
+func assignmentsOf(ctx context.Context, q *querier, roles []string) ([]store.RoleAssignment, error) {
+	w := where{}
+	w.add("removed_at IS NULL")
+	if len(roles) > 0 {
+		args := make([]any, len(roles))
+		for i, r := range roles {
+			args[i] = r
+		}
+		w.add("role IN ("+strings.TrimSuffix(strings.Repeat("?, ", len(roles)), ", ")+")", args...)
+	}
+	rows, err := q.query(ctx, `SELECT role, person, brand, backup, assigned_by, assigned_at
+		FROM role_assignments`+w.sql()+`
+		ORDER BY role, brand, backup, person`, w.args...)
+	if err != nil {
+		return nil, err
+	}
+	return collect(rows, scanAssignment)
 }
 
 // SeedRoles adds the assignments that were never made or removed before,

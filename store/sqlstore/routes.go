@@ -70,7 +70,7 @@ func (s *Store) CreateRoutedIssue(ctx context.Context, is store.RoutedIssue, tim
 // RoutedIssue returns the issue with id.
 func (s *Store) RoutedIssue(ctx context.Context, id int64) (store.RoutedIssue, error) {
 	var is store.RoutedIssue
-	err := s.inTx(ctx, func(q *querier) (err error) {
+	err := s.autocommit(ctx, func(q *querier) (err error) { // one read
 		is, err = loadIssue(ctx, q, id, false)
 		return err
 	})
@@ -78,6 +78,55 @@ func (s *Store) RoutedIssue(ctx context.Context, id int64) (store.RoutedIssue, e
 		return is, fmt.Errorf("load routed issue: %w", err)
 	}
 	return is, nil
+}
+
+// RoutedIssueWithRoster returns the issue with id and the current
+// assignments of the roles that roles names for it. The two reads need no
+// common snapshot (a role changed between them is as if changed just after
+// both), so on PostgreSQL they are two round trips, not four.
+func (s *Store) RoutedIssueWithRoster(ctx context.Context, id int64, roles func(store.RoutedIssue) []string) (store.RoutedIssue, []store.RoleAssignment, error) {
+	var (
+		is store.RoutedIssue
+		as []store.RoleAssignment
+	)
+	err := s.autocommit(ctx, func(q *querier) (err error) { // reads, no snapshot needed
+		if is, err = loadIssue(ctx, q, id, false); err != nil {
+			return err
+		}
+		if names := roles(is); len(names) > 0 {
+			as, err = assignmentsOf(ctx, q, names)
+		}
+		return err
+	})
+	if err != nil {
+		return store.RoutedIssue{}, nil, fmt.Errorf("load routed issue with its roster: %w", err)
+	}
+	return is, as, nil
+}
+
+// MarkRoutedIssue sets the time of mark of the issue with id to at in one
+// statement, if the issue is still open, and reports whether it was.
+func (s *Store) MarkRoutedIssue(ctx context.Context, id int64, mark store.IssueMark, at time.Time) (marked bool, err error) {
+	column, ok := markColumns[mark]
+	if !ok {
+		return false, fmt.Errorf("mark routed issue %d: unknown mark %q", id, mark)
+	}
+	err = s.autocommit(ctx, func(q *querier) error { // one statement
+		n, err := q.exec(ctx, `UPDATE routed_issues SET `+column+` = ?, revision = revision + 1
+			WHERE id = ? AND status = ?`, at, id, store.IssueOpen)
+		marked = n > 0
+		return err
+	})
+	if err != nil {
+		return false, fmt.Errorf("mark routed issue %d %s: %w", id, mark, err)
+	}
+	return marked, nil
+}
+
+// markColumns are the columns of the marks MarkRoutedIssue sets.
+var markColumns = map[store.IssueMark]string{
+	store.IssueReminded:  "reminded_at",
+	store.IssueEscalated: "escalated_at",
 }
 
 // UpdateRoutedIssue applies change to the issue with id and writes it back

@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"time"
@@ -79,6 +80,25 @@ func (s *Store) inTx(ctx context.Context, fn func(q *querier) error) (err error)
 	}
 	if _, listens := s.db.(Listener); !q.wake.IsZero() && !listens {
 		s.local.signal(q.wake)
+	}
+	return nil
+}
+
+// autocommit runs fn with each of its statements committing on its own
+// where the driver can (see Autocommitter), else in one transaction. fn
+// must run a single statement, or reads that need no common snapshot, and
+// must not schedule timers: there is no commit to announce them at.
+func (s *Store) autocommit(ctx context.Context, fn func(q *querier) error) error {
+	a, ok := s.db.(Autocommitter)
+	if !ok {
+		return s.inTx(ctx, fn)
+	}
+	q := &querier{tx: a.Autocommit(), dialect: s.dialect, classify: s.db.Classify}
+	if err := fn(q); err != nil {
+		return err
+	}
+	if !q.wake.IsZero() {
+		return errors.New("internal error: timers scheduled outside a transaction go unannounced")
 	}
 	return nil
 }

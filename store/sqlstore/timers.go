@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/interlock-coe/interlock/bot"
@@ -13,7 +14,7 @@ import (
 
 // A timer is pending while fired_at is NULL and claimed while claimed_until
 // is set: ClaimDueTimers sets it, RetryTimer and a rescheduling ScheduleTimer
-// clear it. CompleteTimer and RetryTimer only touch a timer that is still
+// clear it. CompleteTimers and RetryTimer only touch a timer that is still
 // claimed, so a timer rescheduled while its handler runs (a check-in that
 // books the next one under the same key) keeps its new due time.
 
@@ -84,7 +85,7 @@ func (s *Store) ClaimDueTimers(ctx context.Context, now time.Time, lease time.Du
 		return nil, fmt.Errorf("claim due timers: lease must be positive, not %s", lease)
 	}
 	var out []bot.Timer
-	err := s.inTx(ctx, func(q *querier) error {
+	err := s.autocommit(ctx, func(q *querier) error { // one statement
 		rows, err := q.query(ctx, `UPDATE timers SET claimed_until = ?, attempts = attempts + 1
 			WHERE id IN (
 				SELECT id FROM timers
@@ -113,19 +114,42 @@ func (s *Store) ClaimDueTimers(ctx context.Context, now time.Time, lease time.Du
 	return out, nil
 }
 
-// CompleteTimer marks the claimed timer id as fired at at. It does nothing
-// when the timer is no longer claimed (rescheduled, cancelled or fired).
-func (s *Store) CompleteTimer(ctx context.Context, id int64, at time.Time) error {
-	err := s.inTx(ctx, func(q *querier) error {
-		_, err := q.exec(ctx, `UPDATE timers SET fired_at = ?
-			WHERE id = ? AND fired_at IS NULL AND claimed_until IS NOT NULL`, at, id)
-		return err
+// CompleteTimers marks the claimed timers ids as fired at at, in one
+// statement per completeChunk of them, all in one transaction: the
+// scheduler completes a burst's timers together. It leaves alone a timer no
+// longer claimed (rescheduled, cancelled or fired).
+func (s *Store) CompleteTimers(ctx context.Context, at time.Time, ids ...int64) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	run := s.autocommit // one statement
+	if len(ids) > completeChunk {
+		run = s.inTx
+	}
+	err := run(ctx, func(q *querier) error {
+		for chunk := range slices.Chunk(ids, completeChunk) {
+			args := []any{at}
+			for _, id := range chunk {
+				args = append(args, id)
+			}
+			_, err := q.exec(ctx, `UPDATE timers SET fired_at = ?
+				WHERE id IN (`+strings.TrimSuffix(strings.Repeat("?, ", len(chunk)), ", ")+`)
+				AND fired_at IS NULL AND claimed_until IS NOT NULL`, args...)
+			if err != nil {
+				return err
+			}
+		}
+		return nil
 	})
 	if err != nil {
-		return fmt.Errorf("complete timer %d: %w", id, err)
+		return fmt.Errorf("complete %d timers: %w", len(ids), err)
 	}
 	return nil
 }
+
+// completeChunk bounds the ids of one completing statement, well within
+// either database's limit on parameters.
+const completeChunk = 500
 
 // RetryTimer returns the claimed timer id to pending, due at next, keeping
 // reason as its last error. It does nothing when the timer is no longer
@@ -151,7 +175,7 @@ func (s *Store) RetryTimer(ctx context.Context, id int64, next time.Time, reason
 // sleep, so each half is one step down an index, never a scan of the
 // pending timers.
 func (s *Store) NextTimerDue(ctx context.Context) (next time.Time, ok bool, err error) {
-	err = s.inTx(ctx, func(q *querier) error {
+	err = s.autocommit(ctx, func(q *querier) error { // two independent reads
 		for _, query := range []string{
 			`SELECT due_at FROM timers
 				WHERE fired_at IS NULL AND (claimed_until IS NULL OR claimed_until <= due_at)

@@ -22,6 +22,8 @@ func routeTests() []test {
 		{"RouteList", testRouteList},
 		{"RouteBetween", testRouteBetween},
 		{"RouteNotFound", testRouteNotFound},
+		{"RouteWithRoster", testRouteWithRoster},
+		{"RouteMark", testRouteMark},
 		{"RouteExamplesForTheClassifier", testRouteExamples},
 	}
 }
@@ -272,6 +274,70 @@ func testRouteBetween(t *testing.T, s store.Store) {
 func testRouteNotFound(t *testing.T, s store.Store) {
 	if _, err := s.RoutedIssue(t.Context(), 7); !bot.IsCode(err, bot.ENotFound) {
 		t.Errorf("RoutedIssue(7): %v, want %s", err, bot.ENotFound)
+	}
+}
+
+// testRouteWithRoster reads an issue with the assignments of the roles
+// named for it, and those only.
+func testRouteWithRoster(t *testing.T, s store.Store) {
+	at := base()
+	is := createIssue(t, s, newIssue("", "", "acme", "sales", at))
+	assign(t, s, assignment("sales-liaison", "sam", "", false, at))
+	assign(t, s, assignment("sales-liaison", "sue", "acme", true, at))
+	assign(t, s, assignment("social-lead", "lee", "", false, at))
+	assign(t, s, assignment("hr-liaison", "hal", "", false, at))
+	got, roster, err := s.RoutedIssueWithRoster(t.Context(), is.ID, func(got store.RoutedIssue) []string {
+		if got.Department != "sales" {
+			t.Errorf("roles asked for issue %+v, want the sales one", got)
+		}
+		return []string{"sales-liaison", "social-lead"}
+	})
+	if err != nil || got.ID != is.ID {
+		t.Fatalf("RoutedIssueWithRoster = %+v, %v", got, err)
+	}
+	var people []string
+	for _, a := range roster {
+		people = append(people, fmt.Sprintf("%s/%s/%s/%v", a.Role, a.Brand, a.Person, a.Backup))
+	}
+	if want := "[sales-liaison//sam/false sales-liaison/acme/sue/true social-lead//lee/false]"; fmt.Sprint(people) != want {
+		t.Errorf("roster = %v, want %s", people, want)
+	}
+	if _, roster, err := s.RoutedIssueWithRoster(t.Context(), is.ID, func(store.RoutedIssue) []string { return nil }); err != nil || len(roster) != 0 {
+		t.Errorf("no roles: roster %v, %v, want none", roster, err)
+	}
+	if _, _, err := s.RoutedIssueWithRoster(t.Context(), 99, func(store.RoutedIssue) []string { return nil }); !bot.IsCode(err, bot.ENotFound) {
+		t.Errorf("RoutedIssueWithRoster(99): %v, want %s", err, bot.ENotFound)
+	}
+}
+
+// testRouteMark records a timer's time on an open issue, and leaves an
+// issue that is no longer open alone.
+func testRouteMark(t *testing.T, s store.Store) {
+	ctx := t.Context()
+	at := base()
+	is := createIssue(t, s, newIssue("", "", "", "sales", at))
+	if marked := must(s.MarkRoutedIssue(ctx, is.ID, store.IssueReminded, at.Add(30*time.Minute)))(t); !marked {
+		t.Error("reminder of an open issue not marked")
+	}
+	if marked := must(s.MarkRoutedIssue(ctx, is.ID, store.IssueEscalated, at.Add(time.Hour)))(t); !marked {
+		t.Error("escalation of an open issue not marked")
+	}
+	got := must(s.RoutedIssue(ctx, is.ID))(t)
+	checkTime(t, "RemindedAt", got.RemindedAt, at.Add(30*time.Minute))
+	checkTime(t, "EscalatedAt", got.EscalatedAt, at.Add(time.Hour))
+	if got.Status != store.IssueOpen || !got.ClaimedAt.IsZero() {
+		t.Errorf("marking changed more: %+v", got)
+	}
+	must(s.UpdateRoutedIssue(ctx, is.ID, func(u *store.RoutedIssue) error {
+		u.Status, u.ClaimedBy, u.ClaimedAt = store.IssueClaimed, "sam", at.Add(40*time.Minute)
+		return nil
+	}))(t)
+	if marked := must(s.MarkRoutedIssue(ctx, is.ID, store.IssueReminded, at.Add(50*time.Minute)))(t); marked {
+		t.Error("a claimed issue was marked")
+	}
+	checkTime(t, "RemindedAt after a refused mark", must(s.RoutedIssue(ctx, is.ID))(t).RemindedAt, at.Add(30*time.Minute))
+	if _, err := s.MarkRoutedIssue(ctx, is.ID, store.IssueMark("answered"), at); err == nil {
+		t.Error("an unknown mark was accepted")
 	}
 }
 

@@ -18,6 +18,7 @@ func timerTests() []test {
 		{"TimerClaimOrderAndLimit", testTimerClaimOrder},
 		{"TimerLeaseExpiry", testTimerLease},
 		{"TimerComplete", testTimerComplete},
+		{"TimerCompleteBatch", testTimerCompleteBatch},
 		{"TimerRetry", testTimerRetry},
 		{"TimerRescheduledWhileClaimed", testTimerRescheduledWhileClaimed},
 		{"TimerCancelledWhileClaimed", testTimerCancelledWhileClaimed},
@@ -157,7 +158,7 @@ func testTimerComplete(t *testing.T, s store.Store) {
 	at := base()
 	schedule(t, s, "a", at)
 	got := claim(t, s, at, 10)
-	if err := s.CompleteTimer(t.Context(), got[0].ID, at.Add(time.Second)); err != nil {
+	if err := s.CompleteTimers(t.Context(), at.Add(time.Second), got[0].ID); err != nil {
 		t.Fatal(err)
 	}
 	checkNext(t, s, time.Time{})
@@ -169,6 +170,34 @@ func testTimerComplete(t *testing.T, s store.Store) {
 	next := claim(t, s, at.Add(time.Hour), 10)
 	if len(next) != 1 || next[0].ID == got[0].ID || next[0].Attempts != 1 {
 		t.Errorf("claimed %+v, want a new timer a at attempt 1", next)
+	}
+}
+
+// testTimerCompleteBatch completes claimed timers together: each fires,
+// except the one rescheduled meanwhile, which keeps its new due time.
+func testTimerCompleteBatch(t *testing.T, s store.Store) {
+	at := base()
+	for _, key := range []string{"a", "b", "c", "d"} {
+		schedule(t, s, key, at)
+	}
+	got := claim(t, s, at, 10)
+	if len(got) != 4 {
+		t.Fatalf("claimed %q, want a to d", keys(got))
+	}
+	schedule(t, s, "c", at.Add(time.Hour))
+	var ids []int64
+	for _, timer := range got {
+		ids = append(ids, timer.ID)
+	}
+	if err := s.CompleteTimers(t.Context(), at.Add(time.Second), ids...); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.CompleteTimers(t.Context(), at.Add(time.Second)); err != nil {
+		t.Errorf("completing no timers: %v", err)
+	}
+	checkNext(t, s, at.Add(time.Hour))
+	if again := claim(t, s, at.Add(time.Hour), 10); len(again) != 1 || again[0].Key != "c" || again[0].Attempts != 1 {
+		t.Errorf("claimed %+v after completing the batch, want only the rescheduled c", again)
 	}
 }
 
@@ -198,7 +227,7 @@ func testTimerRescheduledWhileClaimed(t *testing.T, s store.Store) {
 	schedule(t, s, "checkin", at)
 	got := claim(t, s, at, 10)
 	schedule(t, s, "checkin", at.Add(15*time.Minute))
-	if err := s.CompleteTimer(t.Context(), got[0].ID, at.Add(time.Second)); err != nil {
+	if err := s.CompleteTimers(t.Context(), at.Add(time.Second), got[0].ID); err != nil {
 		t.Fatal(err)
 	}
 	checkNext(t, s, at.Add(15*time.Minute))
@@ -219,7 +248,7 @@ func testTimerCancelledWhileClaimed(t *testing.T, s store.Store) {
 	if err := s.CancelTimer(t.Context(), "a"); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.CompleteTimer(t.Context(), got[0].ID, at.Add(time.Second)); err != nil {
+	if err := s.CompleteTimers(t.Context(), at.Add(time.Second), got[0].ID); err != nil {
 		t.Errorf("completing a cancelled timer: %v", err)
 	}
 	checkNext(t, s, time.Time{})
@@ -271,7 +300,7 @@ func testTimerPrune(t *testing.T, s store.Store) {
 	schedule(t, s, "old", at)
 	schedule(t, s, "pending", at.Add(48*time.Hour))
 	got := claim(t, s, at, 10)
-	if err := s.CompleteTimer(t.Context(), got[0].ID, at); err != nil {
+	if err := s.CompleteTimers(t.Context(), at, got[0].ID); err != nil {
 		t.Fatal(err)
 	}
 	if n := must(s.PruneTimers(t.Context(), at))(t); n != 0 {
