@@ -176,7 +176,7 @@ func (s *Scheduler) fire(ctx context.Context, t Timer, now time.Time) <-chan str
 		err = runTimer(ctx, h, t)
 	}
 	if err == nil {
-		return s.done.complete(ctx, t.ID, func() { s.rearm(ctx, log, t.Key) })
+		return s.done.complete(ctx, t, func() { s.rearm(ctx, log, t.Key) })
 	}
 	// Back off with the attempt count so a broken dependency is not hammered,
 	// but keep retrying: a timer is never dropped.

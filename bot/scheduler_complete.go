@@ -29,18 +29,18 @@ type completer struct {
 // was (or the attempt failed: the flush logs that), and done is closed
 // after.
 type completion struct {
-	id   int64
-	then func()
-	done chan struct{}
+	timer Timer
+	then  func()
+	done  chan struct{}
 }
 
-// complete queues the fired timer id to be marked, starting a flush unless
+// complete queues the fired timer t to be marked, starting a flush unless
 // one is running; then runs once it is marked. The channel returned is
 // closed after then has run.
-func (c *completer) complete(ctx context.Context, id int64, then func()) <-chan struct{} {
+func (c *completer) complete(ctx context.Context, t Timer, then func()) <-chan struct{} {
 	done := make(chan struct{})
 	c.mu.Lock()
-	c.queue = append(c.queue, completion{id: id, then: then, done: done})
+	c.queue = append(c.queue, completion{timer: t, then: then, done: done})
 	start := !c.busy
 	c.busy = true
 	c.mu.Unlock()
@@ -62,12 +62,12 @@ func (c *completer) flush(ctx context.Context) {
 			return
 		}
 		c.mu.Unlock()
-		ids := make([]int64, len(batch))
+		fired := make([]Timer, len(batch))
 		for i, b := range batch {
-			ids[i] = b.id
+			fired[i] = b.timer
 		}
-		if err := c.store.CompleteTimers(ctx, c.clock.Now(), ids...); err != nil {
-			c.log.Error("cannot mark fired timers; they will fire again after their lease", "timers", len(ids), "err", err)
+		if err := c.store.CompleteTimers(ctx, c.clock.Now(), fired...); err != nil {
+			c.log.Error("cannot mark fired timers; they will fire again after their lease", "timers", len(fired), "err", err)
 		}
 		for _, b := range batch {
 			b.then()

@@ -14,6 +14,10 @@ type Timer struct {
 	Due      time.Time
 	Payload  string // JSON for the handler
 	Attempts int
+	// Lease is when the claim that handed the timer out ends (set by
+	// ClaimDueTimers): completing checks it, so a late completion cannot
+	// mark a newer run that another replica has claimed since.
+	Lease time.Time
 }
 
 // TimerStore persists timers.
@@ -27,8 +31,9 @@ type TimerStore interface {
 	// for lease; a leased timer is not handed to anyone else until the lease
 	// runs out, so a crashed holder's timers fire again later.
 	ClaimDueTimers(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]Timer, error)
-	// CompleteTimers marks claimed timers as fired, all in one transaction.
-	CompleteTimers(ctx context.Context, at time.Time, ids ...int64) error
+	// CompleteTimers marks fired timers, each still under the claim that
+	// handed it out (its Lease), as fired, all in one transaction.
+	CompleteTimers(ctx context.Context, at time.Time, fired ...Timer) error
 	// RetryTimer returns a claimed timer to pending, due at next.
 	RetryTimer(ctx context.Context, id int64, next time.Time, reason string) error
 	// NextTimerDue returns the earliest due time of a pending timer.

@@ -85,6 +85,7 @@ func (s *Store) ClaimDueTimers(ctx context.Context, now time.Time, lease time.Du
 		return nil, fmt.Errorf("claim due timers: lease must be positive, not %s", lease)
 	}
 	var out []bot.Timer
+	until := now.Add(lease)
 	err := s.autocommit(ctx, func(q *querier) error { // one statement
 		rows, err := q.query(ctx, `UPDATE timers SET claimed_until = ?, attempts = attempts + 1
 			WHERE id IN (
@@ -94,7 +95,7 @@ func (s *Store) ClaimDueTimers(ctx context.Context, now time.Time, lease time.Du
 				LIMIT ?
 				`+q.dialect.skipLocked()+`)
 			RETURNING id, kind, key, due_at, payload, attempts`,
-			now.Add(lease), now, now, limit)
+			until, now, now, limit)
 		if err != nil {
 			return err
 		}
@@ -103,6 +104,9 @@ func (s *Store) ClaimDueTimers(ctx context.Context, now time.Time, lease time.Du
 	})
 	if err != nil {
 		return nil, fmt.Errorf("claim due timers: %w", err)
+	}
+	for i := range out {
+		out[i].Lease = until
 	}
 	// RETURNING has no defined order; fire the earliest first.
 	slices.SortFunc(out, func(a, b bot.Timer) int {
@@ -114,27 +118,27 @@ func (s *Store) ClaimDueTimers(ctx context.Context, now time.Time, lease time.Du
 	return out, nil
 }
 
-// CompleteTimers marks the claimed timers ids as fired at at, in one
-// statement per completeChunk of them, all in one transaction: the
-// scheduler completes a burst's timers together. It leaves alone a timer no
-// longer claimed (rescheduled, cancelled or fired).
-func (s *Store) CompleteTimers(ctx context.Context, at time.Time, ids ...int64) error {
-	if len(ids) == 0 {
+// CompleteTimers marks the fired timers as fired at at, in one statement
+// per completeChunk of them, all in one transaction: the scheduler
+// completes a burst's timers together. It leaves alone a timer no longer
+// under the claim that handed it out (its Lease): rescheduled, cancelled,
+// fired, or rescheduled and claimed again by another replica meanwhile.
+func (s *Store) CompleteTimers(ctx context.Context, at time.Time, fired ...bot.Timer) error {
+	if len(fired) == 0 {
 		return nil
 	}
 	run := s.autocommit // one statement
-	if len(ids) > completeChunk {
+	if len(fired) > completeChunk {
 		run = s.inTx
 	}
 	err := run(ctx, func(q *querier) error {
-		for chunk := range slices.Chunk(ids, completeChunk) {
+		for chunk := range slices.Chunk(fired, completeChunk) {
 			args := []any{at}
-			for _, id := range chunk {
-				args = append(args, id)
+			for _, t := range chunk {
+				args = append(args, t.ID, t.Lease)
 			}
 			_, err := q.exec(ctx, `UPDATE timers SET fired_at = ?
-				WHERE id IN (`+strings.TrimSuffix(strings.Repeat("?, ", len(chunk)), ", ")+`)
-				AND fired_at IS NULL AND claimed_until IS NOT NULL`, args...)
+				WHERE fired_at IS NULL AND (`+strings.TrimSuffix(strings.Repeat("(id = ? AND claimed_until = ?) OR ", len(chunk)), " OR ")+`)`, args...)
 			if err != nil {
 				return err
 			}
@@ -142,7 +146,7 @@ func (s *Store) CompleteTimers(ctx context.Context, at time.Time, ids ...int64) 
 		return nil
 	})
 	if err != nil {
-		return fmt.Errorf("complete %d timers: %w", len(ids), err)
+		return fmt.Errorf("complete %d timers: %w", len(fired), err)
 	}
 	return nil
 }

@@ -22,6 +22,7 @@ func timerTests() []test {
 		{"TimerRetry", testTimerRetry},
 		{"TimerRescheduledWhileClaimed", testTimerRescheduledWhileClaimed},
 		{"TimerCancelledWhileClaimed", testTimerCancelledWhileClaimed},
+		{"TimerReclaimedBeforeCompletion", testTimerReclaimedBeforeCompletion},
 		{"TimerConcurrentClaims", testTimerConcurrentClaims},
 		{"TimerPrune", testTimerPrune},
 		{"TimerWatchScheduled", testTimerWatchScheduled},
@@ -158,7 +159,7 @@ func testTimerComplete(t *testing.T, s store.Store) {
 	at := base()
 	schedule(t, s, "a", at)
 	got := claim(t, s, at, 10)
-	if err := s.CompleteTimers(t.Context(), at.Add(time.Second), got[0].ID); err != nil {
+	if err := s.CompleteTimers(t.Context(), at.Add(time.Second), got[0]); err != nil {
 		t.Fatal(err)
 	}
 	checkNext(t, s, time.Time{})
@@ -185,11 +186,7 @@ func testTimerCompleteBatch(t *testing.T, s store.Store) {
 		t.Fatalf("claimed %q, want a to d", keys(got))
 	}
 	schedule(t, s, "c", at.Add(time.Hour))
-	var ids []int64
-	for _, timer := range got {
-		ids = append(ids, timer.ID)
-	}
-	if err := s.CompleteTimers(t.Context(), at.Add(time.Second), ids...); err != nil {
+	if err := s.CompleteTimers(t.Context(), at.Add(time.Second), got...); err != nil {
 		t.Fatal(err)
 	}
 	if err := s.CompleteTimers(t.Context(), at.Add(time.Second)); err != nil {
@@ -227,7 +224,7 @@ func testTimerRescheduledWhileClaimed(t *testing.T, s store.Store) {
 	schedule(t, s, "checkin", at)
 	got := claim(t, s, at, 10)
 	schedule(t, s, "checkin", at.Add(15*time.Minute))
-	if err := s.CompleteTimers(t.Context(), at.Add(time.Second), got[0].ID); err != nil {
+	if err := s.CompleteTimers(t.Context(), at.Add(time.Second), got[0]); err != nil {
 		t.Fatal(err)
 	}
 	checkNext(t, s, at.Add(15*time.Minute))
@@ -241,6 +238,30 @@ func testTimerRescheduledWhileClaimed(t *testing.T, s store.Store) {
 	}
 }
 
+// testTimerReclaimedBeforeCompletion: a timer fired here is rescheduled
+// before its completion is written, and claimed again (by another replica)
+// meanwhile. The late completion must not mark that newer run as fired.
+func testTimerReclaimedBeforeCompletion(t *testing.T, s store.Store) {
+	at := base()
+	schedule(t, s, "checkin", at)
+	first := claim(t, s, at, 10)
+	schedule(t, s, "checkin", at.Add(time.Second))
+	second := claim(t, s, at.Add(2*time.Second), 10)
+	if len(first) != 1 || len(second) != 1 || second[0].ID != first[0].ID {
+		t.Fatalf("claims %+v then %+v, want the same row twice", first, second)
+	}
+	if err := s.CompleteTimers(t.Context(), at.Add(3*time.Second), first[0]); err != nil {
+		t.Fatal(err)
+	}
+	// Still claimed by the second claim, and pending after its lease.
+	if again := claim(t, s, at.Add(time.Hour), 10); len(again) != 1 || again[0].Key != "checkin" {
+		t.Fatalf("claimed %+v after the lease, want the rescheduled checkin: the late completion marked it", again)
+	}
+	if err := s.CompleteTimers(t.Context(), at.Add(time.Hour), second[0]); err != nil {
+		t.Fatal(err)
+	}
+}
+
 func testTimerCancelledWhileClaimed(t *testing.T, s store.Store) {
 	at := base()
 	schedule(t, s, "a", at)
@@ -248,7 +269,7 @@ func testTimerCancelledWhileClaimed(t *testing.T, s store.Store) {
 	if err := s.CancelTimer(t.Context(), "a"); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.CompleteTimers(t.Context(), at.Add(time.Second), got[0].ID); err != nil {
+	if err := s.CompleteTimers(t.Context(), at.Add(time.Second), got[0]); err != nil {
 		t.Errorf("completing a cancelled timer: %v", err)
 	}
 	checkNext(t, s, time.Time{})
@@ -300,7 +321,7 @@ func testTimerPrune(t *testing.T, s store.Store) {
 	schedule(t, s, "old", at)
 	schedule(t, s, "pending", at.Add(48*time.Hour))
 	got := claim(t, s, at, 10)
-	if err := s.CompleteTimers(t.Context(), at, got[0].ID); err != nil {
+	if err := s.CompleteTimers(t.Context(), at, got[0]); err != nil {
 		t.Fatal(err)
 	}
 	if n := must(s.PruneTimers(t.Context(), at))(t); n != 0 {
