@@ -9,6 +9,8 @@ import (
 	"unicode"
 
 	"github.com/bwmarrin/discordgo"
+
+	"github.com/interlock-coe/interlock/bot"
 )
 
 // userMention matches a user mention as Discord writes it inside text.
@@ -141,9 +143,11 @@ func quote(s string) string {
 	return `"` + strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(s) + `"`
 }
 
-// isPlainWord reports whether s reads back as exactly one word.
+// isPlainWord reports whether s reads back as exactly one word. A value
+// made only of what the router removes (bidirectional controls) is not:
+// unquoted it would vanish and the next word would take its place.
 func isPlainWord(s string) bool {
-	return s != "" && !strings.ContainsFunc(s, func(r rune) bool { return unicode.IsSpace(r) || isQuote(r) })
+	return bot.NormalizeText(s) != "" && !strings.ContainsFunc(s, func(r rune) bool { return unicode.IsSpace(r) || isQuote(r) })
 }
 
 // isPlainText reports whether free text reads back unchanged when left

@@ -98,6 +98,8 @@ func FuzzTypedText(f *testing.F) {
 	f.Add("--role", "--force it", "b", int64(2), false, uint64(5))
 	f.Add("\u202Elegal", "Checkout \u202Enwod\u202C", "acme\u2066", int64(4), true, uint64(6))
 	f.Add("x", `Tell the press "no comment"`, "acme", int64(5), false, uint64(8))
+	// Values made only of bidirectional controls, which the router removes.
+	f.Add("\u202e", "\u2066", "\u2066", int64(4), true, uint64(0))
 	log := slog.New(slog.DiscardHandler)
 	router := bot.NewRouter(log, nil, nil)
 	router.Register(bot.Command{Group: "fuzz", Name: "run", Args: "<role> @user <id> <text…> [--brand B] [--backup]",
