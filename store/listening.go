@@ -29,6 +29,14 @@ type ListeningPoint struct {
 	// it grows as mentions arrive, and each growth is a new Revision to judge.
 	FromMentions bool
 	Revision     int64
+	// Prejudged asks SaveListeningPoints to store a new point judged
+	// already: the caller judged it from a copy of its series that held
+	// PriorChanges changes, and it changed no alert. The store keeps the
+	// point judged only if the series' change count before this save is
+	// exactly PriorChanges (nobody else wrote meanwhile); otherwise it
+	// stores the point unjudged, to be judged as usual. Set only on input.
+	Prejudged    bool
+	PriorChanges int64
 }
 
 // Series names the series the point belongs to.

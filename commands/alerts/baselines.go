@@ -104,16 +104,25 @@ func (b *baselines) add(k store.SeriesKey, c *seriesCopy) {
 	b.series[k] = c
 }
 
-// view returns a copy of the series' points if it holds every point whose
-// window ends after since.
-func (b *baselines) view(k store.SeriesKey, since time.Time) ([]store.ListeningPoint, bool) {
+// view returns a copy of the series' points, and the count of changes
+// they hold, if it holds every point whose window ends after since.
+func (b *baselines) view(k store.SeriesKey, since time.Time) ([]store.ListeningPoint, int64, bool) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	c, ok := b.series[k]
 	if !ok || len(c.ahead) > 0 || c.since.After(since) {
-		return nil, false
+		return nil, 0, false
 	}
-	return slices.Clone(c.points), true
+	return slices.Clone(c.points), c.changes, true
+}
+
+// known reports whether the replica keeps a copy of the series, complete
+// or not.
+func (b *baselines) known(k store.SeriesKey) bool {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	_, ok := b.series[k]
+	return ok
 }
 
 // judged marks points judged at their revision.

@@ -19,27 +19,27 @@ func TestBaselinesUseACopyOnlyWhileItSawEveryChange(t *testing.T) {
 	}
 	b := newBaselines()
 	b.saved(k, 2, []store.ListeningPoint{pt(2, 1), pt(1, 0)}, time.Time{})
-	ps, ok := b.view(k, base)
+	ps, _, ok := b.view(k, base)
 	if !ok || len(ps) != 2 || ps[0].ID != 1 {
 		t.Fatalf("a new series' copy = %v (%v), want both points oldest first", ps, ok)
 	}
 	b.saved(k, 3, []store.ListeningPoint{pt(3, 2)}, time.Time{})
-	if ps, ok := b.view(k, base); !ok || len(ps) != 3 {
+	if ps, _, ok := b.view(k, base); !ok || len(ps) != 3 {
 		t.Fatalf("after one more save: %d points (%v), want 3", len(ps), ok)
 	}
 	b.judged(k, []int64{3}, []int64{1})
-	if ps, _ := b.view(k, base); !ps[2].Evaluated {
+	if ps, _, _ := b.view(k, base); !ps[2].Evaluated {
 		t.Error("a judged point is not marked in the copy")
 	}
 	// Another replica saved change 4: this replica's save is change 5.
 	b.saved(k, 5, []store.ListeningPoint{pt(5, 4)}, time.Time{})
-	if _, ok := b.view(k, base); ok {
+	if _, _, ok := b.view(k, base); ok {
 		t.Error("a copy that missed another writer's change is still used")
 	}
 	// A series first seen with history elsewhere is not built from one save.
 	other := store.SeriesKey{Source: "t"}
 	b.saved(other, 7, []store.ListeningPoint{pt(9, 0)}, time.Time{})
-	if _, ok := b.view(other, base); ok {
+	if _, _, ok := b.view(other, base); ok {
 		t.Error("a copy was made from part of a series")
 	}
 	// A revised window replaces its older revision.
@@ -47,12 +47,12 @@ func TestBaselinesUseACopyOnlyWhileItSawEveryChange(t *testing.T) {
 	rev := pt(1, 0)
 	rev.Revision, rev.Mentions = 2, 50
 	b.saved(k, 6, []store.ListeningPoint{rev}, time.Time{})
-	if ps, ok := b.view(k, base); !ok || len(ps) != 1 || ps[0].Mentions != 50 {
+	if ps, _, ok := b.view(k, base); !ok || len(ps) != 1 || ps[0].Mentions != 50 {
 		t.Errorf("after a revision: %+v (%v), want the revised window alone", ps, ok)
 	}
 	// A copy that starts after the history needed is not used.
 	b.rebuilt(k, 6, base.Add(time.Hour), nil)
-	if _, ok := b.view(k, base); ok {
+	if _, _, ok := b.view(k, base); ok {
 		t.Error("a copy lacking older history was used")
 	}
 }
@@ -72,19 +72,19 @@ func TestBaselinesWaitForConcurrentSavesOfThisReplica(t *testing.T) {
 	b.saved(k, 1, []store.ListeningPoint{pt(1, 1, 10)}, time.Time{})
 	// Changes 2 and 3 revise window 1; the save of change 3 is noted first.
 	b.saved(k, 3, []store.ListeningPoint{pt(1, 3, 30)}, time.Time{})
-	if _, ok := b.view(k, base); ok {
+	if _, _, ok := b.view(k, base); ok {
 		t.Fatal("a copy with change 2 unseen is used")
 	}
 	b.judged(k, []int64{1}, []int64{3})
 	b.saved(k, 2, []store.ListeningPoint{pt(1, 2, 20)}, time.Time{})
-	ps, ok := b.view(k, base)
+	ps, _, ok := b.view(k, base)
 	if !ok || len(ps) != 1 || ps[0].Mentions != 30 || !ps[0].Evaluated {
 		t.Fatalf("after the gap closed: %+v (%v), want revision 3 (30 mentions), judged", ps, ok)
 	}
 	// A change from another replica (4) leaves a gap that never closes.
 	for n := int64(5); n <= 5+maxAhead; n++ {
 		b.saved(k, n, []store.ListeningPoint{pt(n, 1, 1)}, time.Time{})
-		if _, ok := b.view(k, base); ok {
+		if _, _, ok := b.view(k, base); ok {
 			t.Fatalf("change %d: a copy that missed change 4 is used", n)
 		}
 	}

@@ -76,8 +76,14 @@ func (l *Listener) horizon(now time.Time) time.Time {
 
 // judgeBatch judges the series that have unjudged points.
 func (l *Listener) judgeBatch(ctx context.Context, series []store.SeriesKey) {
-	now := l.Clock.Now()
 	active, complete := l.activeAlerts(ctx)
+	l.judgeBatchWith(ctx, series, active, complete)
+}
+
+// judgeBatchWith judges the series against the active alerts read for the
+// batch (complete is false when they could not all be read).
+func (l *Listener) judgeBatchWith(ctx context.Context, series []store.SeriesKey, active map[string]*store.ListeningAlert, complete bool) {
+	now := l.Clock.Now()
 	var (
 		mu              sync.Mutex
 		quick, changing []judged
@@ -160,7 +166,7 @@ func groupKey(brand, topic string) string { return brand + "\x00" + topic }
 // series must take the path of one series at a time.
 func (l *Listener) judgeFromCopy(ctx context.Context, k store.SeriesKey, now time.Time, active map[string]*store.ListeningAlert, complete bool) (judged, bool) {
 	since := l.horizon(now)
-	ps, ok := l.baselines.view(k, since)
+	ps, _, ok := l.baselines.view(k, since)
 	if !ok {
 		var changes int64
 		var err error
@@ -170,7 +176,18 @@ func (l *Listener) judgeFromCopy(ctx context.Context, k store.SeriesKey, now tim
 		}
 		l.baselines.rebuilt(k, changes, since, slices.Clone(ps))
 	}
-	j := judged{series: k}
+	j, ok := l.judgeCopy(ps, since, now, active, complete)
+	j.series = k
+	return j, ok
+}
+
+// judgeCopy judges the unjudged points of ps, a series' points whose
+// window ends after since (oldest first), as judgeOnce would: the newest
+// against its baseline if current, the others as history. ok is false
+// when the copy does not reach far enough back or the active alerts
+// are unknown.
+func (l *Listener) judgeCopy(ps []store.ListeningPoint, since, now time.Time, active map[string]*store.ListeningAlert, complete bool) (judged, bool) {
+	var j judged
 	latest := -1
 	for i, p := range ps {
 		if !p.Evaluated {

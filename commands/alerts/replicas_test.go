@@ -123,3 +123,32 @@ func all(ls []*alerts.Listener, f func(l *alerts.Listener)) {
 	}
 	wg.Wait()
 }
+
+// TestWindowAfterAnotherReplicasIsJudgedFromTheStore: a replica judges a
+// live window from its copy of the series before storing it. When another
+// replica stored windows of that series meanwhile, the copy is stale: here
+// it would call a window quiet that the real baseline (the other replica's
+// quiet hours) makes a spike. The store refuses that judgement, and the
+// window is judged from the store after the save: one card, nothing left
+// for the sweep.
+func TestWindowAfterAnotherReplicasIsJudgedFromTheStore(t *testing.T) {
+	f := newFixture(t)
+	replica := newReplica(f)
+	f.feed("recall", steady(12)...)
+	var quiet []store.ListeningPoint
+	for range 30 {
+		f.Advance(time.Hour)
+		quiet = append(quiet, point("recall", f.Clock.Now(), 20))
+	}
+	if _, err := replica.Ingest(context.Background(), quiet); err != nil {
+		t.Fatal(err)
+	}
+	f.feed("recall", 400)
+	if n := len(f.cards()); n != 1 {
+		t.Errorf("400 mentions after 30 hours of 20 made %d cards, want 1", n)
+	}
+	pending, err := f.Store.UnjudgedSeries(context.Background(), f.Clock.Now().Add(time.Hour), 10)
+	if err != nil || len(pending) != 0 {
+		t.Errorf("unjudged series after the window = %v (err %v), want none", pending, err)
+	}
+}

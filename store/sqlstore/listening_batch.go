@@ -74,6 +74,9 @@ func savePoints(ctx context.Context, q *querier, ps []store.ListeningPoint) ([]s
 	if err != nil {
 		return nil, err
 	}
+	if err := keepPrejudged(ctx, q, unique, got, added, changes); err != nil {
+		return nil, err
+	}
 	out := make([]store.PointReceipt, len(ps))
 	for i, p := range ps {
 		r, ok := got[keyOf(p)]
@@ -92,7 +95,7 @@ func savePoints(ctx context.Context, q *querier, ps []store.ListeningPoint) ([]s
 
 // insertPoints inserts ps with one statement; got receives the new ones.
 func insertPoints(ctx context.Context, q *querier, ps []store.ListeningPoint, got map[pointKey]store.PointReceipt) error {
-	const cols = 13
+	const cols = 14
 	args := make([]any, 0, cols*len(ps))
 	for _, p := range ps {
 		samples, err := marshalList(p.Samples)
@@ -100,10 +103,10 @@ func insertPoints(ctx context.Context, q *querier, ps []store.ListeningPoint, go
 			return err
 		}
 		args = append(args, p.Source, p.Brand, p.Topic, p.WindowStart, p.WindowEnd,
-			p.Mentions, p.Negative, p.Neutral, p.Positive, p.Reach, p.Press, samples, p.ReceivedAt)
+			p.Mentions, p.Negative, p.Neutral, p.Positive, p.Reach, p.Press, samples, p.ReceivedAt, p.Prejudged)
 	}
 	rows, err := q.query(ctx, `INSERT INTO listening_points (source, brand, topic, window_start, window_end,
-			mentions, negative, neutral, positive, reach, press, samples, received_at)
+			mentions, negative, neutral, positive, reach, press, samples, received_at, evaluated)
 		VALUES `+placeholders(len(ps), cols)+`
 		ON CONFLICT (source, brand, topic, window_start, window_end) DO NOTHING
 		RETURNING id, source, brand, topic, window_start, window_end, evaluated`, args...)
@@ -111,6 +114,39 @@ func insertPoints(ctx context.Context, q *querier, ps []store.ListeningPoint, go
 		return fmt.Errorf("insert %d points: %w", len(ps), err)
 	}
 	return scanReceipts(rows, false, got)
+}
+
+// keepPrejudged keeps a series' prejudged points judged only if its change
+// count before this save was the one the caller judged against; otherwise
+// another writer changed the series meanwhile, and its new points are
+// stored unjudged, to be judged as usual. The counter's row lock, taken by
+// bumpSeries, makes the check hold until commit.
+func keepPrejudged(ctx context.Context, q *querier, ps []store.ListeningPoint, got map[pointKey]store.PointReceipt,
+	added, changes map[store.SeriesKey]int64) error {
+	var undo []int64
+	for _, p := range ps {
+		r, ok := got[keyOf(p)]
+		if !p.Prejudged || !ok || r.Duplicate || !r.Evaluated {
+			continue
+		}
+		if k := p.Series(); changes[k]-added[k] != p.PriorChanges {
+			undo = append(undo, r.ID)
+			r.Evaluated = false
+			got[keyOf(p)] = r
+		}
+	}
+	for chunk := range slices.Chunk(undo, rowsPerStatement) {
+		args := make([]any, len(chunk))
+		for i, id := range chunk {
+			args[i] = id
+		}
+		_, err := q.exec(ctx, `UPDATE listening_points SET evaluated = FALSE
+			WHERE id IN (`+strings.TrimSuffix(strings.Repeat("?, ", len(chunk)), ", ")+`)`, args...)
+		if err != nil {
+			return fmt.Errorf("unjudge %d points judged against a stale copy: %w", len(chunk), err)
+		}
+	}
+	return nil
 }
 
 // storedPoints finds the stored points with the keys of ps.

@@ -13,6 +13,7 @@ func batchTests() []test {
 	return []test{
 		{"ListeningBatchStoresAsPerPoint", testBatchAsPerPoint},
 		{"ListeningSeriesSinceAndMarkJudged", testSeriesSinceAndMark},
+		{"ListeningPrejudgedKeptOnlyOnCount", testPrejudged},
 		{"MentionsSaveAggregateAndReplay", testMentionsSave},
 		{"MentionsTopStatsAndPrune", testMentionsTopAndPrune},
 	}
@@ -158,5 +159,45 @@ func testMentionsTopAndPrune(t *testing.T, s store.Store) {
 	}
 	if st := must(s.MentionStats(t.Context(), "acme", "recall", hour, hour.Add(2*time.Hour), 10))(t); st.Count != 1 {
 		t.Errorf("%d mentions left, want 1", st.Count)
+	}
+}
+
+// testPrejudged saves points judged by the caller: kept judged when the
+// series' change count before the save is the one the caller judged
+// against, stored unjudged (for the sweep to find) when another writer
+// changed the series first.
+func testPrejudged(t *testing.T, s store.Store) {
+	prejudged := func(h int, prior int64) store.ListeningPoint {
+		p := point(h, 400)
+		p.Prejudged, p.PriorChanges = true, prior
+		return p
+	}
+	first := savePoints(t, s, prejudged(0, 0), prejudged(1, 0))
+	if !first[0].Evaluated || !first[1].Evaluated || first[1].SeriesChanges != 2 {
+		t.Fatalf("prejudged against the empty series = %+v, want both judged, 2 changes", first)
+	}
+	savePoints(t, s, point(2, 400)) // another writer: count 3
+	stale := savePoints(t, s, prejudged(3, 2), prejudged(0, 2))
+	if stale[0].Evaluated || stale[0].SeriesChanges != 4 {
+		t.Errorf("prejudged against a stale count = %+v, want unjudged, 4 changes", stale[0])
+	}
+	if !stale[1].Duplicate || !stale[1].Evaluated {
+		t.Errorf("a duplicate sent prejudged = %+v, want the stored point as it is", stale[1])
+	}
+	fresh := savePoints(t, s, prejudged(4, 4))
+	if !fresh[0].Evaluated {
+		t.Errorf("prejudged against the current count = %+v, want judged", fresh[0])
+	}
+	ps := must(s.ListeningSeries(t.Context(), series, time.Time{}, time.Time{}))(t)
+	var judged []bool
+	for _, p := range ps {
+		judged = append(judged, p.Evaluated)
+	}
+	if want := []bool{true, true, false, false, true}; !slices.Equal(judged, want) {
+		t.Errorf("stored judged = %v, want %v", judged, want)
+	}
+	pending := must(s.UnjudgedSeries(t.Context(), base().Add(24*time.Hour), 10))(t)
+	if len(pending) != 1 || pending[0] != series {
+		t.Errorf("unjudged series = %v, want %v", pending, series)
 	}
 }
