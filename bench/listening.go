@@ -74,7 +74,9 @@ func RunListening(ctx context.Context, opts Options) Scenario {
 	}
 	res := newResources(opts)
 	defer res.Close()
-	series := opts.scale(600, 6)
+	// 3,000 series: a live hour is 30 batches, enough that the phase runs
+	// about a second at the target rate rather than a fraction of one.
+	series := opts.scale(3000, 6)
 	history := opts.scale(48, 4)
 	now := time.Now().UTC().Truncate(time.Hour)
 	phases := []listenPhase{backfillPhase(now, series, history), livePhase(now, series)}
@@ -93,7 +95,7 @@ func RunListening(ctx context.Context, opts Options) Scenario {
 			name, results[1].rate(), 100*results[1].rate()/results[2].rate(), results[2].rate()))
 	}
 	sc.Notes = append(sc.Notes,
-		fmt.Sprintf("%d series (3 brands × %d topics, one source). Backfill: %d hourly windows a series, older than 6 h, in batches of one series (stored; the newest of each batch is judged). Live: the last %d hours, each batch 100 different series, every point judged against its series' baseline.", series, series/3, history, listenLive),
+		fmt.Sprintf("%d series (3 brands × %d topics, one source). Backfill: %d hourly windows a series, older than 6 h, in batches of one series (stored; the newest of each batch is judged). Live: the last %d hours, each batch 100 different series, every point judged against its series' baseline; about 1 point in 100 spikes (4×), opening an alert that the series' next window resolves.", series, series/3, history, listenLive),
 		"The target is judged on the live phase, where spike detection runs for every point. Embedded store: SQLite, in-process coordination; postgres: PostgreSQL + Redis.",
 	)
 	return sc

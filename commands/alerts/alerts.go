@@ -64,6 +64,8 @@ type Listener struct {
 	baselines *baselines
 	// timers are the safety timers already stored by this replica.
 	timers *armed
+	// saves merges concurrent Ingest calls' saves (save_group.go).
+	saves *bot.Group[pointsSave, saved]
 }
 
 // Register adds /alerts and the alert timers to r and returns the Listener
@@ -80,6 +82,7 @@ func Register(r *bot.Router, d commands.Deps) *Listener {
 		baselines: newBaselines(),
 		timers:    newArmed(),
 	}
+	l.saves = newSaveGroup(l)
 	r.Describe("alerts", "Listening alerts: list · ack · snooze")
 	r.Register(
 		bot.Command{

@@ -38,7 +38,7 @@ func (l *Listener) Ingest(ctx context.Context, points []store.ListeningPoint) (R
 	active, complete := l.activeAlerts(ctx)
 	l.prejudge(points, now, active, complete)
 	timers := l.timers.missing(sweepTimer(now))
-	receipts, err := l.Store.SaveListeningPoints(ctx, points, timers)
+	receipts, err := l.savePoints(ctx, points, timers)
 	if err != nil {
 		return Receipt{}, fmt.Errorf("store listening points: %w", err)
 	}
