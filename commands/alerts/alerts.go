@@ -64,6 +64,8 @@ type Listener struct {
 	baselines *baselines
 	// timers are the safety timers already stored by this replica.
 	timers *armed
+	// mentions merges concurrent IngestMentions calls.
+	mentions *mentionBatcher
 }
 
 // Register adds /alerts and the alert timers to r and returns the Listener
@@ -79,6 +81,7 @@ func Register(r *bot.Router, d commands.Deps) *Listener {
 
 		baselines: newBaselines(),
 		timers:    newArmed(),
+		mentions:  newMentionBatcher(),
 	}
 	r.Describe("alerts", "Listening alerts: list · ack · snooze")
 	r.Register(
