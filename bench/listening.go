@@ -243,8 +243,13 @@ func sendBatch(ctx context.Context, client *http.Client, url string, body []byte
 // seriesPoint is series s's window ending at end, with mentions around its
 // own level (a spike now and then when spiky).
 func seriesPoint(s int, end time.Time, rng *rand.Rand, spiky bool) listenPoint {
+	return levelPoint(s, end, rng, 200+int64(s*37%400), spiky)
+}
+
+// levelPoint is series s's window ending at end, with mentions around
+// level (a spike now and then when spiky).
+func levelPoint(s int, end time.Time, rng *rand.Rand, level int64, spiky bool) listenPoint {
 	brands := []string{"acme", "globex", "umbrella"}
-	level := 200 + int64(s*37%400)
 	mentions := level + rng.Int64N(level/5+1) - level/10
 	if spiky && rng.IntN(100) == 0 {
 		mentions *= 4
@@ -260,13 +265,18 @@ func seriesPoint(s int, end time.Time, rng *rand.Rand, spiky bool) listenPoint {
 // backfillPhase is every series' history older than 6 h, each batch 100
 // consecutive windows of one series.
 func backfillPhase(now time.Time, series, hours int) listenPhase {
+	return historyPhase(now, series, hours, func(s int) int64 { return 200 + int64(s*37%400) })
+}
+
+// historyPhase is backfillPhase with series s's windows around level(s).
+func historyPhase(now time.Time, series, hours int, level func(s int) int64) listenPhase {
 	rng := rand.New(rand.NewPCG(1, 2))
 	p := listenPhase{name: "backfill"}
 	var group [][]byte
 	for s := range series {
 		var batch []listenPoint
 		for h := hours; h >= 1; h-- {
-			batch = append(batch, seriesPoint(s, now.Add(-time.Duration(listenLive-1+h)*time.Hour), rng, false))
+			batch = append(batch, levelPoint(s, now.Add(-time.Duration(listenLive-1+h)*time.Hour), rng, level(s), false))
 			if len(batch) == listenBatch || h == 1 {
 				group = append(group, mustJSON(batch))
 				p.points += len(batch)

@@ -34,8 +34,11 @@ func (m Mention) MentionWindow() time.Time { return m.At.UTC().Truncate(time.Hou
 type MentionsReceipt struct {
 	Stored     int
 	Duplicates int
-	Windows    []ListeningPoint
-	Receipts   []PointReceipt // one per window
+	// New has one flag per mention saved, true for those this save
+	// stored (the first of their source and id, unknown before).
+	New      []bool
+	Windows  []ListeningPoint
+	Receipts []PointReceipt // one per window
 }
 
 // MentionStats are the mentions of a brand and topic (all sources) in a

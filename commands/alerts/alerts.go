@@ -66,6 +66,8 @@ type Listener struct {
 	timers *armed
 	// saves merges concurrent Ingest calls' saves (save_group.go).
 	saves *bot.Group[pointsSave, saved]
+	// mentions merges concurrent IngestMentions calls.
+	mentions *mentionBatcher
 }
 
 // Register adds /alerts and the alert timers to r and returns the Listener
@@ -81,6 +83,7 @@ func Register(r *bot.Router, d commands.Deps) *Listener {
 
 		baselines: newBaselines(),
 		timers:    newArmed(),
+		mentions:  newMentionBatcher(),
 	}
 	l.saves = newSaveGroup(l)
 	r.Describe("alerts", "Listening alerts: list · ack · snooze")

@@ -32,8 +32,16 @@ type MentionsReceipt struct {
 
 // IngestMentions stores validated mentions, counts them into their hourly
 // windows and judges the windows they changed, like Ingest. A mention
-// whose source and id are stored already changes nothing.
+// whose source and id are stored already changes nothing. Concurrent
+// calls are saved together (mentions_batch.go).
 func (l *Listener) IngestMentions(ctx context.Context, ms []store.Mention) (MentionsReceipt, error) {
+	return l.ingestMerged(ctx, ms)
+}
+
+// saveMentions stores ms received now, with the safety timers not stored
+// yet, notes the changed windows in the copies and returns the series to
+// judge.
+func (l *Listener) saveMentions(ctx context.Context, ms []store.Mention) (store.MentionsReceipt, []store.SeriesKey, error) {
 	now := l.Clock.Now()
 	ms = slices.Clone(ms)
 	for i := range ms {
@@ -42,18 +50,19 @@ func (l *Listener) IngestMentions(ctx context.Context, ms []store.Mention) (Ment
 	timers := l.timers.missing(pruneTimer(now), sweepTimer(now))
 	r, err := l.Store.SaveMentions(ctx, ms, timers)
 	if err != nil {
-		return MentionsReceipt{}, fmt.Errorf("store mentions: %w", err)
+		return r, nil, fmt.Errorf("store mentions: %w", err)
 	}
 	l.timers.stored(timers)
 	l.noteSaved(r.Windows, r.Receipts, now)
 	var todo []store.SeriesKey
+	seen := map[store.SeriesKey]bool{}
 	for _, w := range r.Windows {
-		if !slices.Contains(todo, w.Series()) {
-			todo = append(todo, w.Series())
+		if k := w.Series(); !seen[k] {
+			seen[k] = true
+			todo = append(todo, k)
 		}
 	}
-	l.judgeBatch(context.WithoutCancel(ctx), todo)
-	return MentionsReceipt{Stored: r.Stored, Duplicates: r.Duplicates}, nil
+	return r, todo, nil
 }
 
 // pruneTimer is the prune job of the hour after now.

@@ -28,7 +28,7 @@ func (s *Store) SaveMentions(ctx context.Context, ms []store.Mention, timers []b
 		if err != nil {
 			return err
 		}
-		out.Stored, out.Duplicates = len(fresh), len(ms)-len(fresh)
+		out.Stored, out.Duplicates, out.New = len(fresh), len(ms)-len(fresh), newFlags(ms, fresh)
 		if out.Windows, out.Receipts, err = addToWindows(ctx, q, fresh); err != nil {
 			return err
 		}
@@ -38,6 +38,21 @@ func (s *Store) SaveMentions(ctx context.Context, ms []store.Mention, timers []b
 		return store.MentionsReceipt{}, fmt.Errorf("save %d mentions: %w", len(ms), err)
 	}
 	return out, nil
+}
+
+// newFlags marks the first mention of ms with each key in fresh.
+func newFlags(ms, fresh []store.Mention) []bool {
+	left := make(map[mentionKey]bool, len(fresh))
+	for _, m := range fresh {
+		left[mentionKey{m.Source, m.ID}] = true
+	}
+	out := make([]bool, len(ms))
+	for i, m := range ms {
+		k := mentionKey{m.Source, m.ID}
+		out[i] = left[k]
+		delete(left, k)
+	}
+	return out
 }
 
 // insertMentions inserts ms in key order and returns those that were new.

@@ -112,13 +112,16 @@ func testMentionsSave(t *testing.T, s store.Store) {
 	if r.Stored != 3 || r.Duplicates != 1 || len(r.Windows) != 2 || len(r.Receipts) != 2 {
 		t.Fatalf("first save = %+v, want 3 stored in 2 windows", r)
 	}
+	if !slices.Equal(r.New, []bool{true, true, true, false}) {
+		t.Errorf("new = %v, want the first three (the fourth repeats the first)", r.New)
+	}
 	k := store.SeriesKey{Source: "x", Brand: "acme", Topic: "recall"}
 	ps := must(s.ListeningSeries(t.Context(), k, time.Time{}, time.Time{}))(t)
 	if len(ps) != 2 || ps[0].Mentions != 2 || ps[0].Negative != 1 || ps[0].Neutral != 1 || ps[0].Reach != 30 || !ps[0].FromMentions {
 		t.Fatalf("windows = %+v, want 2 mentions (1 negative) in the first", ps)
 	}
 	again := must(s.SaveMentions(t.Context(), ms, nil))(t)
-	if again.Stored != 0 || again.Duplicates != 4 || len(again.Windows) != 0 {
+	if again.Stored != 0 || again.Duplicates != 4 || len(again.Windows) != 0 || slices.Contains(again.New, true) || len(again.New) != 4 {
 		t.Errorf("replayed mentions = %+v, want nothing stored", again)
 	}
 	more := must(s.SaveMentions(t.Context(), []store.Mention{mention("4", 3, -1, 5)}, nil))(t)
