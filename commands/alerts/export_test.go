@@ -7,3 +7,7 @@ func (l *Listener) QueuedMentionCalls() int {
 	defer l.mentions.mu.Unlock()
 	return len(l.mentions.queue)
 }
+
+// QueuedSaves is how many Ingest calls wait for a save (for tests that
+// merge calls).
+func (l *Listener) QueuedSaves() int { return l.saves.Waiting() }
