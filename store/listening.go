@@ -199,6 +199,11 @@ type Listening interface {
 	// when ch.Alert is nil). A point of ch judged, revised or held by
 	// another writer fails it with EConflict caused by ErrPointsTaken.
 	ApplyAlertChange(ctx context.Context, ch AlertChange) (ListeningAlert, error)
+	// ApplyAlertChangeAndClaim is ApplyAlertChange and, in the same
+	// transaction when ch queues deliveries, ClaimAlertDeliveries of the
+	// alert at now: a caller that delivers at once needs no second
+	// transaction, nor a read of the alert it just wrote.
+	ApplyAlertChangeAndClaim(ctx context.Context, ch AlertChange, now time.Time, lease time.Duration) (a ListeningAlert, claimed []AlertDelivery, busy bool, err error)
 
 	// ClaimAlertDeliveries leases the alert's queued deliveries that no
 	// one else holds, oldest first, until now+lease, counting the attempt.

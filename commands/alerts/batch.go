@@ -257,7 +257,9 @@ func (l *Listener) applyFromCopy(ctx context.Context, j judged) (bool, error) {
 	}
 	ch.Points, ch.Revisions = j.ids, j.revs
 	watchSilence(&ch, j.latest.point)
-	a, err := l.Store.ApplyAlertChange(ctx, ch)
+	// The change's messages are claimed as it is written, and sent from
+	// the alert as written: no second transaction, no read.
+	a, queued, busy, err := l.Store.ApplyAlertChangeAndClaim(ctx, ch, l.Clock.Now(), deliveryLease)
 	if err != nil {
 		if !bot.IsCode(err, bot.EConflict) {
 			l.Log.Warn("applying a listening alert change failed; judging the series again", "series", j.series, "err", err)
@@ -265,8 +267,10 @@ func (l *Listener) applyFromCopy(ctx context.Context, j judged) (bool, error) {
 		return false, err
 	}
 	l.baselines.judged(j.series, j.ids, j.revs)
-	if len(ch.Deliveries) > 0 {
-		l.deliverNow(ctx, a.ID)
+	if len(queued) > 0 {
+		if err := l.deliverClaimed(ctx, a, queued, busy); err != nil {
+			l.Log.Warn("alert delivery failed; it stays in the outbox and will be retried", "alert", a.ID, "err", err)
+		}
 	}
 	return true, nil
 }

@@ -57,6 +57,12 @@ func (l *Listener) deliver(ctx context.Context, alertID int64) (busy bool, err e
 	if err != nil {
 		return busy, l.fail(ctx, queued, fmt.Errorf("load alert %d: %w", alertID, err))
 	}
+	return busy, l.deliverClaimed(ctx, a, queued, busy)
+}
+
+// deliverClaimed sends the claimed deliveries queued of alert a, as it is
+// now; busy tells that another deliverer holds some of its messages.
+func (l *Listener) deliverClaimed(ctx context.Context, a store.ListeningAlert, queued []store.AlertDelivery, busy bool) error {
 	var cards, crises []store.AlertDelivery
 	for _, d := range queued {
 		if d.Kind == store.DeliverCrisis {
@@ -83,7 +89,7 @@ func (l *Listener) deliver(ctx context.Context, alertID int64) (busy bool, err e
 			return bot.MessageRef{}, l.openCrisis(ctx, a, d)
 		}))
 	}
-	return busy, errors.Join(errs...)
+	return errors.Join(errs...)
 }
 
 // settle runs one chat operation for deliveries and records the outcome.

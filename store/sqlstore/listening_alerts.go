@@ -97,34 +97,58 @@ func (s *Store) ListListeningAlerts(ctx context.Context, all bool, limit int) ([
 func (s *Store) ApplyAlertChange(ctx context.Context, ch store.AlertChange) (store.ListeningAlert, error) {
 	var out store.ListeningAlert
 	err := s.inTx(ctx, func(q *querier) error {
-		if err := markEvaluated(ctx, q, ch.Points, ch.Revisions); err != nil {
-			return err
-		}
-		if ch.Alert == nil {
-			return nil
-		}
-		a, err := writeAlert(ctx, q, *ch.Alert)
-		if err != nil {
-			return err
-		}
-		for _, kind := range ch.Deliveries {
-			if _, err := q.exec(ctx, `INSERT INTO listening_outbox (alert_id, kind, created_at) VALUES (?, ?, ?)`,
-				a.ID, kind, queuedAt(ch)); err != nil {
-				return fmt.Errorf("queue %s delivery: %w", kind, err)
-			}
-		}
-		if ch.Timers != nil {
-			if err := scheduleTimers(ctx, q, ch.Timers(a)...); err != nil {
-				return err
-			}
-		}
-		out = a
-		return nil
+		var err error
+		out, err = applyAlertChange(ctx, q, ch)
+		return err
 	})
 	if err != nil {
 		return store.ListeningAlert{}, fmt.Errorf("apply alert change: %w", err)
 	}
 	return out, nil
+}
+
+// ApplyAlertChangeAndClaim applies ch and claims the alert's deliveries in
+// one transaction.
+func (s *Store) ApplyAlertChangeAndClaim(ctx context.Context, ch store.AlertChange, now time.Time, lease time.Duration) (a store.ListeningAlert, claimed []store.AlertDelivery, busy bool, err error) {
+	if lease <= 0 {
+		return a, nil, false, fmt.Errorf("apply alert change: lease must be positive, not %s", lease)
+	}
+	err = s.inTx(ctx, func(q *querier) error {
+		if a, err = applyAlertChange(ctx, q, ch); err != nil || len(ch.Deliveries) == 0 {
+			return err
+		}
+		claimed, busy, err = claimDeliveries(ctx, q, a.ID, now, lease)
+		return err
+	})
+	if err != nil {
+		return store.ListeningAlert{}, nil, false, fmt.Errorf("apply alert change: %w", err)
+	}
+	return a, claimed, busy, nil
+}
+
+func applyAlertChange(ctx context.Context, q *querier, ch store.AlertChange) (store.ListeningAlert, error) {
+	if err := markEvaluated(ctx, q, ch.Points, ch.Revisions); err != nil {
+		return store.ListeningAlert{}, err
+	}
+	if ch.Alert == nil {
+		return store.ListeningAlert{}, nil
+	}
+	a, err := writeAlert(ctx, q, *ch.Alert)
+	if err != nil {
+		return store.ListeningAlert{}, err
+	}
+	for _, kind := range ch.Deliveries {
+		if _, err := q.exec(ctx, `INSERT INTO listening_outbox (alert_id, kind, created_at) VALUES (?, ?, ?)`,
+			a.ID, kind, queuedAt(ch)); err != nil {
+			return store.ListeningAlert{}, fmt.Errorf("queue %s delivery: %w", kind, err)
+		}
+	}
+	if ch.Timers != nil {
+		if err := scheduleTimers(ctx, q, ch.Timers(a)...); err != nil {
+			return store.ListeningAlert{}, err
+		}
+	}
+	return a, nil
 }
 
 // queuedAt is when ch's deliveries are queued: ch.At, else the alert's
@@ -225,34 +249,41 @@ func (s *Store) ClaimAlertDeliveries(ctx context.Context, alertID int64, now tim
 		return nil, false, fmt.Errorf("claim deliveries of alert %d: lease must be positive, not %s", alertID, lease)
 	}
 	err = s.inTx(ctx, func(q *querier) error {
-		rows, err := q.query(ctx, `UPDATE listening_outbox SET claimed_until = ?, attempts = attempts + 1
-			WHERE id IN (
-				SELECT id FROM listening_outbox
-				WHERE alert_id = ? AND delivered_at IS NULL AND (claimed_until IS NULL OR claimed_until <= ?)
-				ORDER BY id
-				`+q.dialect.skipLocked()+`)
-			RETURNING id, alert_id, kind, created_at, attempts, last_error`,
-			now.Add(lease), alertID, now)
-		if err != nil {
-			return err
-		}
-		if claimed, err = collect(rows, scanDelivery); err != nil {
-			return err
-		}
-		var queued int
-		if err := q.queryRow(ctx, `SELECT COUNT(*) FROM listening_outbox WHERE alert_id = ? AND delivered_at IS NULL`,
-			alertID).Scan(&queued); err != nil {
-			return err
-		}
-		busy = queued > len(claimed)
-		return nil
+		claimed, busy, err = claimDeliveries(ctx, q, alertID, now, lease)
+		return err
 	})
 	if err != nil {
 		return nil, false, fmt.Errorf("claim deliveries of alert %d: %w", alertID, err)
 	}
+	return claimed, busy, nil
+}
+
+// claimDeliveries leases the alert's queued deliveries nobody holds, oldest
+// first; busy reports queued ones held by someone else.
+func claimDeliveries(ctx context.Context, q *querier, alertID int64, now time.Time, lease time.Duration) ([]store.AlertDelivery, bool, error) {
+	rows, err := q.query(ctx, `UPDATE listening_outbox SET claimed_until = ?, attempts = attempts + 1
+		WHERE id IN (
+			SELECT id FROM listening_outbox
+			WHERE alert_id = ? AND delivered_at IS NULL AND (claimed_until IS NULL OR claimed_until <= ?)
+			ORDER BY id
+			`+q.dialect.skipLocked()+`)
+		RETURNING id, alert_id, kind, created_at, attempts, last_error`,
+		now.Add(lease), alertID, now)
+	if err != nil {
+		return nil, false, err
+	}
+	claimed, err := collect(rows, scanDelivery)
+	if err != nil {
+		return nil, false, err
+	}
+	var queued int
+	if err := q.queryRow(ctx, `SELECT COUNT(*) FROM listening_outbox WHERE alert_id = ? AND delivered_at IS NULL`,
+		alertID).Scan(&queued); err != nil {
+		return nil, false, err
+	}
 	// RETURNING has no defined order; deliver the oldest first.
 	slices.SortFunc(claimed, func(a, b store.AlertDelivery) int { return cmp.Compare(a.ID, b.ID) })
-	return claimed, busy, nil
+	return claimed, queued > len(claimed), nil
 }
 
 func scanDelivery(r Rows) (d store.AlertDelivery, err error) {

@@ -25,6 +25,7 @@ func listeningTests() []test {
 		{"ListeningAlertList", testAlertList},
 		{"ListeningOutbox", testAlertOutbox},
 		{"ListeningOutboxLeaseExpiry", testAlertOutboxLease},
+		{"ListeningApplyAndClaim", testAlertApplyAndClaim},
 	}
 }
 
@@ -379,6 +380,43 @@ func testAlertOutbox(t *testing.T, s store.Store) {
 	stored.Mentions = 5000
 	if up := must(s.ApplyAlertChange(t.Context(), store.AlertChange{Alert: &stored}))(t); up.MessageID != "m1" || up.MessageChannel != ref.Channel {
 		t.Errorf("update returned ref %s/%s, want the card's", up.MessageChannel, up.MessageID)
+	}
+}
+
+// testAlertApplyAndClaim writes changes and claims their deliveries in one
+// call: the alert comes back as stored, its card's ref included; another
+// claimer meanwhile finds the alert busy; deliveries queued before are
+// claimed with the change's; a change that queues nothing claims nothing.
+func testAlertApplyAndClaim(t *testing.T, s store.Store) {
+	at := base()
+	r := savePoints(t, s, point(0, 4000), point(1, 4100))
+	a := newAlert("acme", "recall", 0)
+	got, ds, busy, err := s.ApplyAlertChangeAndClaim(t.Context(), store.AlertChange{
+		Points: []int64{r[0].ID}, Alert: &a, Deliveries: []string{store.DeliverNotify},
+	}, at, lease)
+	if err != nil || got.ID == 0 || len(ds) != 1 || ds[0].Kind != store.DeliverNotify || ds[0].Attempts != 1 || busy {
+		t.Fatalf("apply and claim = %+v, %+v (busy %v), %v; want the new alert and its notify claimed", got, ds, busy, err)
+	}
+	if again, busy := claimDeliveries(t, s, got.ID, at); len(again) != 0 || !busy {
+		t.Errorf("another claimer got %+v (busy %v), want nothing and busy", again, busy)
+	}
+	ref := bot.MessageRef{Channel: "#social-listening", ID: "m7"}
+	if err := s.CompleteAlertDeliveries(t.Context(), got.ID, []int64{ds[0].ID}, ref, at); err != nil {
+		t.Fatal(err)
+	}
+	stored := must(s.ListeningAlert(t.Context(), got.ID))(t)
+	stored.Mentions = 5000
+	held := must(s.ApplyAlertChange(t.Context(), store.AlertChange{Alert: &stored, Deliveries: []string{store.DeliverUpdate}}))(t)
+	held.Mentions = 6000
+	up, ds, busy, err := s.ApplyAlertChangeAndClaim(t.Context(), store.AlertChange{
+		Points: []int64{r[1].ID}, Alert: &held, Deliveries: []string{store.DeliverUpdate},
+	}, at, lease)
+	if err != nil || up.MessageID != "m7" || up.Mentions != 6000 || len(ds) != 2 || busy {
+		t.Errorf("update and claim = %+v, %+v (busy %v), %v; want the card's ref and both queued updates", up, ds, busy, err)
+	}
+	quiet, ds, busy, err := s.ApplyAlertChangeAndClaim(t.Context(), store.AlertChange{Alert: &up}, at, lease)
+	if err != nil || quiet.Version != up.Version+1 || len(ds) != 0 || busy {
+		t.Errorf("a change queueing nothing = %+v, %+v (busy %v), %v; want written, nothing claimed", quiet, ds, busy, err)
 	}
 }
 
