@@ -72,7 +72,7 @@ type RoutedIssue struct {
 // IssueMark is a time a timer records on an open routed issue.
 type IssueMark string
 
-// The marks of MarkRoutedIssue.
+// The marks of MarkRoutedIssues.
 const (
 	IssueReminded  IssueMark = "reminded"  // RemindedAt
 	IssueEscalated IssueMark = "escalated" // EscalatedAt
@@ -95,15 +95,16 @@ type Routes interface {
 	CreateRoutedIssue(ctx context.Context, is RoutedIssue, timers func(RoutedIssue) []bot.Timer) (got RoutedIssue, created bool, err error)
 	// RoutedIssue returns the issue with id, or an ENotFound error.
 	RoutedIssue(ctx context.Context, id int64) (RoutedIssue, error)
-	// RoutedIssueWithRoster returns the issue with id and the current
-	// assignments of the roles that roles (no I/O) names for it: a timer
-	// handler's whole read, in one call. ENotFound when there is no such
-	// issue.
-	RoutedIssueWithRoster(ctx context.Context, id int64, roles func(RoutedIssue) []string) (RoutedIssue, []RoleAssignment, error)
-	// MarkRoutedIssue sets the time of mark of the issue with id to at, if
-	// the issue is still open (awaiting its first response), and reports
-	// whether it was: what a timer records, in one statement.
-	MarkRoutedIssue(ctx context.Context, id int64, mark IssueMark, at time.Time) (marked bool, err error)
+	// RoutedIssuesWithRoster returns the issues among ids that exist, by
+	// id, and the current assignments of every role that roles (no I/O)
+	// names for any of them: the read of a group of timer handlers firing
+	// at once, in one call. A missing id is simply absent.
+	RoutedIssuesWithRoster(ctx context.Context, ids []int64, roles func(RoutedIssue) []string) ([]RoutedIssue, []RoleAssignment, error)
+	// MarkRoutedIssues sets the time of mark to at on each of the issues
+	// with ids that is still open (awaiting its first response), and
+	// returns the ids it marked, by id: what a group of timers records, in
+	// one statement.
+	MarkRoutedIssues(ctx context.Context, mark IssueMark, at time.Time, ids ...int64) (marked []int64, err error)
 	// UpdateRoutedIssue loads the issue with id, lets change modify it and
 	// writes every mutable field back, all in one transaction, so two people
 	// claiming at once cannot both win. timers are scheduled in the same

@@ -6,6 +6,7 @@
 package route
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"strconv"
@@ -13,6 +14,7 @@ import (
 
 	"github.com/interlock-coe/interlock/bot"
 	"github.com/interlock-coe/interlock/commands"
+	"github.com/interlock-coe/interlock/store"
 )
 
 // Timer kinds.
@@ -33,12 +35,24 @@ type Service struct {
 	commands.Deps
 	sender  Sender
 	learner *learner
+	// reads and marks group the store calls of the reminders and
+	// escalations firing at once (see firing.go).
+	reads *group[int64, clockRead]
+	marks map[store.IssueMark]*group[markCall, struct{}]
 }
 
 // New returns a service. sender delivers answers back to the social inbox;
 // nil means answers are only recorded.
 func New(d commands.Deps, sender Sender) *Service {
-	return &Service{Deps: d, sender: sender, learner: &learner{}}
+	s := &Service{Deps: d, sender: sender, learner: &learner{}}
+	s.reads = &group[int64, clockRead]{run: s.readClocks}
+	s.marks = map[store.IssueMark]*group[markCall, struct{}]{}
+	for _, m := range []store.IssueMark{store.IssueReminded, store.IssueEscalated} {
+		s.marks[m] = &group[markCall, struct{}]{run: func(ctx context.Context, calls []markCall) ([]struct{}, error) {
+			return s.markIssues(ctx, m, calls)
+		}}
+	}
+	return s
 }
 
 // Register builds the service, adds the /route commands and the route

@@ -69,22 +69,6 @@ func (s *Service) load(ctx context.Context, t bot.Timer) (store.RoutedIssue, err
 	return is, nil
 }
 
-// loadWithRoster decodes a route timer and loads its issue with the
-// assignments of the roles that roles names for it, in one store call: a
-// burst of due timers costs the database two statements each, not two
-// transactions.
-func (s *Service) loadWithRoster(ctx context.Context, t bot.Timer, roles func(store.RoutedIssue) []string) (store.RoutedIssue, []store.RoleAssignment, error) {
-	id, err := issueOf(t)
-	if err != nil {
-		return store.RoutedIssue{}, nil, err
-	}
-	is, as, err := s.Store.RoutedIssueWithRoster(ctx, id, roles)
-	if err != nil {
-		return is, nil, fmt.Errorf("load routed issue %d: %w", id, err)
-	}
-	return is, as, nil
-}
-
 // issueOf decodes a route timer's issue id.
 func issueOf(t bot.Timer) (int64, error) {
 	var ref issueRef
@@ -102,9 +86,7 @@ func (s *Service) liaisonRole(is store.RoutedIssue) string {
 
 // remind is the timer that nudges the liaison on duty halfway to the target.
 func (s *Service) remind(ctx context.Context, t bot.Timer) error {
-	is, roster, err := s.loadWithRoster(ctx, t, func(is store.RoutedIssue) []string {
-		return []string{s.liaisonRole(is)}
-	})
+	is, roster, err := s.loadWithRoster(ctx, t)
 	if err != nil || is.Status != store.IssueOpen {
 		return err
 	}
@@ -128,9 +110,7 @@ func (s *Service) remind(ctx context.Context, t bot.Timer) error {
 // escalate is the timer that calls the backup liaison and tells the social
 // lead when the target passes without a first response.
 func (s *Service) escalate(ctx context.Context, t bot.Timer) error {
-	is, roster, err := s.loadWithRoster(ctx, t, func(is store.RoutedIssue) []string {
-		return []string{s.liaisonRole(is), socialLead}
-	})
+	is, roster, err := s.loadWithRoster(ctx, t)
 	if err != nil || is.Status != store.IssueOpen {
 		return err
 	}
@@ -148,15 +128,6 @@ func (s *Service) escalate(ctx context.Context, t bot.Timer) error {
 	}
 	if _, err := s.Chat.Post(ctx, s.Config.Channels.Social, s.leadNote(is, dept, backups, leads)); err != nil {
 		return fmt.Errorf("tell the social lead about issue %d: %w", is.ID, err)
-	}
-	return nil
-}
-
-// mark records a timer's effect on an issue; an issue answered meanwhile
-// is left alone.
-func (s *Service) mark(ctx context.Context, id int64, mark store.IssueMark, at time.Time) error {
-	if _, err := s.Store.MarkRoutedIssue(ctx, id, mark, at); err != nil {
-		return fmt.Errorf("update routed issue %d: %w", id, err)
 	}
 	return nil
 }

@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/interlock-coe/interlock/bot"
@@ -80,50 +82,115 @@ func (s *Store) RoutedIssue(ctx context.Context, id int64) (store.RoutedIssue, e
 	return is, nil
 }
 
-// RoutedIssueWithRoster returns the issue with id and the current
-// assignments of the roles that roles names for it. The two reads need no
-// common snapshot (a role changed between them is as if changed just after
-// both), so on PostgreSQL they are two round trips, not four.
-func (s *Store) RoutedIssueWithRoster(ctx context.Context, id int64, roles func(store.RoutedIssue) []string) (store.RoutedIssue, []store.RoleAssignment, error) {
+// RoutedIssuesWithRoster returns the issues among ids that exist, by id,
+// and the current assignments of every role that roles names for any of
+// them. The reads need no common snapshot (a role changed between them is
+// as if changed just after both), so on PostgreSQL a group of timer
+// handlers reads with two statements, not two transactions each.
+func (s *Store) RoutedIssuesWithRoster(ctx context.Context, ids []int64, roles func(store.RoutedIssue) []string) ([]store.RoutedIssue, []store.RoleAssignment, error) {
 	var (
-		is store.RoutedIssue
-		as []store.RoleAssignment
+		issues []store.RoutedIssue
+		as     []store.RoleAssignment
 	)
-	err := s.autocommit(ctx, func(q *querier) (err error) { // reads, no snapshot needed
-		if is, err = loadIssue(ctx, q, id, false); err != nil {
-			return err
+	ids = distinctIDs(ids)
+	err := s.autocommit(ctx, func(q *querier) error { // reads, no snapshot needed
+		for chunk := range slices.Chunk(ids, issueChunk) {
+			rows, err := q.query(ctx, `SELECT `+issueColumns+` FROM routed_issues WHERE id IN (`+inList(len(chunk))+`) ORDER BY id`, anys(chunk)...)
+			if err != nil {
+				return err
+			}
+			got, err := collect(rows, scanIssue)
+			if err != nil {
+				return err
+			}
+			issues = append(issues, got...)
 		}
-		if names := roles(is); len(names) > 0 {
-			as, err = assignmentsOf(ctx, q, names)
+		var names []string
+		for _, is := range issues {
+			for _, r := range roles(is) {
+				if !slices.Contains(names, r) {
+					names = append(names, r)
+				}
+			}
 		}
+		if len(names) == 0 {
+			return nil // assignmentsOf reads every role when given none
+		}
+		var err error
+		as, err = assignmentsOf(ctx, q, names)
 		return err
 	})
 	if err != nil {
-		return store.RoutedIssue{}, nil, fmt.Errorf("load routed issue with its roster: %w", err)
+		return nil, nil, fmt.Errorf("load %d routed issues with their roster: %w", len(ids), err)
 	}
-	return is, as, nil
+	return issues, as, nil
 }
 
-// MarkRoutedIssue sets the time of mark of the issue with id to at in one
-// statement, if the issue is still open, and reports whether it was.
-func (s *Store) MarkRoutedIssue(ctx context.Context, id int64, mark store.IssueMark, at time.Time) (marked bool, err error) {
+// MarkRoutedIssues sets the time of mark to at on each of the issues with
+// ids that is still open, in one statement per issueChunk of them, and
+// returns the ids it marked.
+func (s *Store) MarkRoutedIssues(ctx context.Context, mark store.IssueMark, at time.Time, ids ...int64) (marked []int64, err error) {
 	column, ok := markColumns[mark]
 	if !ok {
-		return false, fmt.Errorf("mark routed issue %d: unknown mark %q", id, mark)
+		return nil, fmt.Errorf("mark routed issues: unknown mark %q", mark)
 	}
-	err = s.autocommit(ctx, func(q *querier) error { // one statement
-		n, err := q.exec(ctx, `UPDATE routed_issues SET `+column+` = ?, revision = revision + 1
-			WHERE id = ? AND status = ?`, at, id, store.IssueOpen)
-		marked = n > 0
-		return err
+	ids = distinctIDs(ids)
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	run := s.autocommit // one statement
+	if len(ids) > issueChunk {
+		run = s.inTx
+	}
+	err = run(ctx, func(q *querier) error {
+		for chunk := range slices.Chunk(ids, issueChunk) {
+			args := append([]any{at, store.IssueOpen}, anys(chunk)...)
+			rows, err := q.query(ctx, `UPDATE routed_issues SET `+column+` = ?, revision = revision + 1
+				WHERE status = ? AND id IN (`+inList(len(chunk))+`) RETURNING id`, args...)
+			if err != nil {
+				return err
+			}
+			got, err := collect(rows, func(r Rows) (id int64, err error) { return id, r.Scan(&id) })
+			if err != nil {
+				return err
+			}
+			marked = append(marked, got...)
+		}
+		return nil
 	})
 	if err != nil {
-		return false, fmt.Errorf("mark routed issue %d %s: %w", id, mark, err)
+		return nil, fmt.Errorf("mark %d routed issues %s: %w", len(ids), mark, err)
 	}
+	slices.Sort(marked)
 	return marked, nil
 }
 
-// markColumns are the columns of the marks MarkRoutedIssue sets.
+// issueChunk bounds the ids of one statement, well within either
+// database's limit on parameters.
+const issueChunk = 500
+
+// distinctIDs returns ids sorted, without repeats.
+func distinctIDs(ids []int64) []int64 {
+	ids = slices.Clone(ids)
+	slices.Sort(ids)
+	return slices.Compact(ids)
+}
+
+// inList returns the n placeholders of an IN list: "?, ?, ?".
+func inList(n int) string {
+	return strings.TrimSuffix(strings.Repeat("?, ", n), ", ")
+}
+
+// anys returns vs as arguments of a query.
+func anys[T any](vs []T) []any {
+	out := make([]any, len(vs))
+	for i, v := range vs {
+		out[i] = v
+	}
+	return out
+}
+
+// markColumns are the columns of the marks MarkRoutedIssues sets.
 var markColumns = map[store.IssueMark]string{
 	store.IssueReminded:  "reminded_at",
 	store.IssueEscalated: "escalated_at",

@@ -277,54 +277,85 @@ func testRouteNotFound(t *testing.T, s store.Store) {
 	}
 }
 
-// testRouteWithRoster reads an issue with the assignments of the roles
-// named for it, and those only.
+// testRouteWithRoster reads issues with the assignments of the roles
+// named for any of them, and those only; a missing id is left out.
 func testRouteWithRoster(t *testing.T, s store.Store) {
 	at := base()
-	is := createIssue(t, s, newIssue("", "", "acme", "sales", at))
+	sales := createIssue(t, s, newIssue("", "", "acme", "sales", at))
+	hr := createIssue(t, s, newIssue("", "", "", "hr", at))
 	assign(t, s, assignment("sales-liaison", "sam", "", false, at))
 	assign(t, s, assignment("sales-liaison", "sue", "acme", true, at))
 	assign(t, s, assignment("social-lead", "lee", "", false, at))
 	assign(t, s, assignment("hr-liaison", "hal", "", false, at))
-	got, roster, err := s.RoutedIssueWithRoster(t.Context(), is.ID, func(got store.RoutedIssue) []string {
-		if got.Department != "sales" {
-			t.Errorf("roles asked for issue %+v, want the sales one", got)
+	assign(t, s, assignment("legal-liaison", "lou", "", false, at))
+	roles := func(got store.RoutedIssue) []string {
+		switch got.Department {
+		case "sales":
+			return []string{"sales-liaison", "social-lead"}
+		case "hr":
+			return []string{"hr-liaison", "social-lead"}
 		}
-		return []string{"sales-liaison", "social-lead"}
-	})
-	if err != nil || got.ID != is.ID {
-		t.Fatalf("RoutedIssueWithRoster = %+v, %v", got, err)
+		t.Errorf("roles asked for issue %+v", got)
+		return nil
 	}
+	issues, roster, err := s.RoutedIssuesWithRoster(t.Context(), []int64{hr.ID, 99, sales.ID, hr.ID}, roles)
+	if err != nil || len(issues) != 2 || issues[0].ID != sales.ID || issues[1].ID != hr.ID || issues[1].Department != "hr" {
+		t.Fatalf("RoutedIssuesWithRoster = %+v, %v, want issues %d and %d", issues, err, sales.ID, hr.ID)
+	}
+	want := "[hr-liaison//hal/false sales-liaison//sam/false sales-liaison/acme/sue/true social-lead//lee/false]"
+	if got := rosterText(roster); got != want {
+		t.Errorf("roster = %v, want %s", got, want)
+	}
+	issues, roster, err = s.RoutedIssuesWithRoster(t.Context(), []int64{sales.ID}, roles)
+	want = "[sales-liaison//sam/false sales-liaison/acme/sue/true social-lead//lee/false]"
+	if err != nil || len(issues) != 1 || rosterText(roster) != want {
+		t.Errorf("one issue: %+v, roster %v, %v, want its own roster %s", issues, rosterText(roster), err, want)
+	}
+	if _, roster, err := s.RoutedIssuesWithRoster(t.Context(), []int64{sales.ID}, func(store.RoutedIssue) []string { return nil }); err != nil || len(roster) != 0 {
+		t.Errorf("no roles: roster %v, %v, want none", roster, err)
+	}
+	if issues, roster, err := s.RoutedIssuesWithRoster(t.Context(), []int64{99}, roles); err != nil || len(issues)+len(roster) != 0 {
+		t.Errorf("RoutedIssuesWithRoster(99) = %+v, %v, %v, want nothing", issues, roster, err)
+	}
+	if issues, _, err := s.RoutedIssuesWithRoster(t.Context(), nil, roles); err != nil || len(issues) != 0 {
+		t.Errorf("RoutedIssuesWithRoster(no ids) = %+v, %v, want nothing", issues, err)
+	}
+}
+
+// rosterText lists assignments as role/brand/person/backup.
+func rosterText(roster []store.RoleAssignment) string {
 	var people []string
 	for _, a := range roster {
 		people = append(people, fmt.Sprintf("%s/%s/%s/%v", a.Role, a.Brand, a.Person, a.Backup))
 	}
-	if want := "[sales-liaison//sam/false sales-liaison/acme/sue/true social-lead//lee/false]"; fmt.Sprint(people) != want {
-		t.Errorf("roster = %v, want %s", people, want)
-	}
-	if _, roster, err := s.RoutedIssueWithRoster(t.Context(), is.ID, func(store.RoutedIssue) []string { return nil }); err != nil || len(roster) != 0 {
-		t.Errorf("no roles: roster %v, %v, want none", roster, err)
-	}
-	if _, _, err := s.RoutedIssueWithRoster(t.Context(), 99, func(store.RoutedIssue) []string { return nil }); !bot.IsCode(err, bot.ENotFound) {
-		t.Errorf("RoutedIssueWithRoster(99): %v, want %s", err, bot.ENotFound)
-	}
+	return fmt.Sprint(people)
 }
 
-// testRouteMark records a timer's time on an open issue, and leaves an
-// issue that is no longer open alone.
+// testRouteMark records timers' times on open issues, several at once, and
+// leaves an issue that is no longer open alone.
 func testRouteMark(t *testing.T, s store.Store) {
 	ctx := t.Context()
 	at := base()
 	is := createIssue(t, s, newIssue("", "", "", "sales", at))
-	if marked := must(s.MarkRoutedIssue(ctx, is.ID, store.IssueReminded, at.Add(30*time.Minute)))(t); !marked {
-		t.Error("reminder of an open issue not marked")
+	other := createIssue(t, s, newIssue("", "", "", "hr", at))
+	mark := func(m store.IssueMark, when time.Time, ids ...int64) string {
+		t.Helper()
+		return fmt.Sprint(must(s.MarkRoutedIssues(ctx, m, when, ids...))(t))
 	}
-	if marked := must(s.MarkRoutedIssue(ctx, is.ID, store.IssueEscalated, at.Add(time.Hour)))(t); !marked {
-		t.Error("escalation of an open issue not marked")
+	both := fmt.Sprint([]int64{is.ID, other.ID})
+	if got := mark(store.IssueReminded, at.Add(30*time.Minute), other.ID, is.ID, 99); got != both {
+		t.Errorf("reminders of open issues marked %s, want %s", got, both)
+	}
+	if got := mark(store.IssueEscalated, at.Add(time.Hour), is.ID); got != fmt.Sprint([]int64{is.ID}) {
+		t.Errorf("escalation of an open issue marked %s, want [%d]", got, is.ID)
 	}
 	got := must(s.RoutedIssue(ctx, is.ID))(t)
 	checkTime(t, "RemindedAt", got.RemindedAt, at.Add(30*time.Minute))
 	checkTime(t, "EscalatedAt", got.EscalatedAt, at.Add(time.Hour))
+	checkTime(t, "the other's RemindedAt", must(s.RoutedIssue(ctx, other.ID))(t).RemindedAt, at.Add(30*time.Minute))
+	if !must(s.RoutedIssue(ctx, other.ID))(t).EscalatedAt.IsZero() {
+		t.Error("the other issue was escalated too")
+	}
 	if got.Status != store.IssueOpen || !got.ClaimedAt.IsZero() {
 		t.Errorf("marking changed more: %+v", got)
 	}
@@ -332,11 +363,14 @@ func testRouteMark(t *testing.T, s store.Store) {
 		u.Status, u.ClaimedBy, u.ClaimedAt = store.IssueClaimed, "sam", at.Add(40*time.Minute)
 		return nil
 	}))(t)
-	if marked := must(s.MarkRoutedIssue(ctx, is.ID, store.IssueReminded, at.Add(50*time.Minute)))(t); marked {
-		t.Error("a claimed issue was marked")
+	if got := mark(store.IssueReminded, at.Add(50*time.Minute), is.ID, other.ID); got != fmt.Sprint([]int64{other.ID}) {
+		t.Errorf("marked %s, want only the open issue [%d]", got, other.ID)
 	}
 	checkTime(t, "RemindedAt after a refused mark", must(s.RoutedIssue(ctx, is.ID))(t).RemindedAt, at.Add(30*time.Minute))
-	if _, err := s.MarkRoutedIssue(ctx, is.ID, store.IssueMark("answered"), at); err == nil {
+	if got := mark(store.IssueReminded, at); got != "[]" {
+		t.Errorf("no ids marked %s", got)
+	}
+	if _, err := s.MarkRoutedIssues(ctx, store.IssueMark("answered"), at, is.ID); err == nil {
 		t.Error("an unknown mark was accepted")
 	}
 }
