@@ -11,7 +11,7 @@ import (
 
 // The reminders and escalations of a burst fire on the scheduler's
 // workers at once. Each reads its issue with the roster and records its
-// mark; grouped (see group), the workers of one replica share one read of
+// mark; grouped (bot.Group), the workers of one replica share one read of
 // their issues and rosters and one mark statement per kind of mark, so a
 // burst costs the database a few statements a group instead of three a
 // timer. A lone timer still goes at once.
@@ -40,7 +40,7 @@ func (s *Service) loadWithRoster(ctx context.Context, t bot.Timer) (store.Routed
 	if err != nil {
 		return store.RoutedIssue{}, nil, err
 	}
-	r, err := s.reads.do(ctx, id)
+	r, err := s.reads.Do(ctx, id)
 	if err == nil && !r.found {
 		err = bot.Errorf(bot.ENotFound, "no routed issue #%d", id)
 	}
@@ -79,7 +79,7 @@ func (s *Service) mark(ctx context.Context, id int64, mark store.IssueMark, at t
 	if !ok {
 		return fmt.Errorf("update routed issue %d: unknown mark %q", id, mark)
 	}
-	if _, err := g.do(ctx, markCall{id: id, at: at}); err != nil {
+	if _, err := g.Do(ctx, markCall{id: id, at: at}); err != nil {
 		return fmt.Errorf("update routed issue %d: %w", id, err)
 	}
 	return nil

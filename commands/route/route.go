@@ -37,20 +37,20 @@ type Service struct {
 	learner *learner
 	// reads and marks group the store calls of the reminders and
 	// escalations firing at once (see firing.go).
-	reads *group[int64, clockRead]
-	marks map[store.IssueMark]*group[markCall, struct{}]
+	reads *bot.Group[int64, clockRead]
+	marks map[store.IssueMark]*bot.Group[markCall, struct{}]
 }
 
 // New returns a service. sender delivers answers back to the social inbox;
 // nil means answers are only recorded.
 func New(d commands.Deps, sender Sender) *Service {
 	s := &Service{Deps: d, sender: sender, learner: &learner{}}
-	s.reads = &group[int64, clockRead]{run: s.readClocks}
-	s.marks = map[store.IssueMark]*group[markCall, struct{}]{}
+	s.reads = bot.NewGroup(0, s.readClocks)
+	s.marks = map[store.IssueMark]*bot.Group[markCall, struct{}]{}
 	for _, m := range []store.IssueMark{store.IssueReminded, store.IssueEscalated} {
-		s.marks[m] = &group[markCall, struct{}]{run: func(ctx context.Context, calls []markCall) ([]struct{}, error) {
+		s.marks[m] = bot.NewGroup(0, func(ctx context.Context, calls []markCall) ([]struct{}, error) {
 			return s.markIssues(ctx, m, calls)
-		}}
+		})
 	}
 	return s
 }
