@@ -28,7 +28,8 @@ func Open(ctx context.Context, databaseURL string, log *slog.Logger) (*sqlstore.
 	cfg.AfterConnect = scanTimesInUTC
 	if !strings.Contains(databaseURL, "pool_max_conns") {
 		// pgxpool's default (the CPU count, at least 4) would leave most of
-		// the scheduler's 16 timer workers waiting for a connection.
+		// the scheduler's timer workers waiting for a connection (their
+		// grouped reads and marks need far fewer than one each).
 		cfg.MaxConns = max(cfg.MaxConns, minPoolConns)
 	}
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
