@@ -8,50 +8,18 @@ import (
 	"testing"
 	"time"
 
-	"github.com/interlock-coe/interlock/bot"
-	"github.com/interlock-coe/interlock/commands"
 	"github.com/interlock-coe/interlock/commands/alerts"
 	"github.com/interlock-coe/interlock/commands/commandstest"
 	"github.com/interlock-coe/interlock/store"
 )
-
-// gatedStore holds the first SaveMentions until gate is closed and counts
-// the saves and their sizes.
-type gatedStore struct {
-	store.Store
-	gate  chan struct{}
-	mu    sync.Mutex
-	sizes []int
-}
-
-func (s *gatedStore) SaveMentions(ctx context.Context, ms []store.Mention, timers []bot.Timer) (store.MentionsReceipt, error) {
-	s.mu.Lock()
-	s.sizes = append(s.sizes, len(ms))
-	first := len(s.sizes) == 1
-	s.mu.Unlock()
-	if first {
-		<-s.gate
-	}
-	return s.Store.SaveMentions(ctx, ms, timers)
-}
-
-func (s *gatedStore) saves() []int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return append([]int(nil), s.sizes...)
-}
 
 // TestConcurrentMentionCallsAreSavedTogether holds one save while two more
 // calls arrive: those two are saved as one, and each gets its own
 // receipt, a mention sent by both counting as stored for the first only.
 func TestConcurrentMentionCallsAreSavedTogether(t *testing.T) {
 	commandstest.EachStore(t, func(t *testing.T, st commandstest.Option) {
-		gs := &gatedStore{gate: make(chan struct{})}
-		f := newFixtureWith(t, func(d commands.Deps) commands.Deps {
-			gs.Store = d.Store
-			d.Store = gs
-			return d
-		}, st)
+		f, gs := newGatedFixture(t, st)
+		gs.mentions.arm()
 		start := f.Clock.Now().UTC().Truncate(time.Hour)
 		f.Clock.Set(start.Add(30 * time.Minute))
 		text := func(i int) string { return fmt.Sprint("post ", i) }
@@ -70,26 +38,18 @@ func TestConcurrentMentionCallsAreSavedTogether(t *testing.T) {
 				}
 			})
 		}
-		waitFor := func(what string, ok func() bool) {
-			t.Helper()
-			for deadline := time.Now().Add(10 * time.Second); !ok(); time.Sleep(time.Millisecond) {
-				if time.Now().After(deadline) {
-					t.Fatalf("timed out waiting for %s", what)
-				}
-			}
-		}
 		ingest(a, &ra)
-		waitFor("the first save", func() bool { return len(gs.saves()) == 1 })
+		waitFor(t, "the first save", func() bool { return len(gs.mentions.saves()) == 1 })
 		ingest(b, &rb)
-		waitFor("the second call to queue", func() bool { return f.l.QueuedMentionCalls() == 1 })
+		waitFor(t, "the second call to queue", func() bool { return f.l.QueuedMentionCalls() == 1 })
 		ingest(c, &rc)
-		waitFor("the third call to queue", func() bool { return f.l.QueuedMentionCalls() == 2 })
-		close(gs.gate)
+		waitFor(t, "the third call to queue", func() bool { return f.l.QueuedMentionCalls() == 2 })
+		gs.mentions.release()
 		wg.Wait()
 		if errs.Load() > 0 {
 			return
 		}
-		if got := gs.saves(); len(got) != 2 || got[1] != len(b)+len(c) {
+		if got := gs.mentions.saves(); len(got) != 2 || got[1] != len(b)+len(c) {
 			t.Errorf("saves of %v mentions, want 10 then the other two calls together (%d)", got, len(b)+len(c))
 		}
 		for _, r := range []struct {

@@ -2,70 +2,33 @@ package alerts_test
 
 import (
 	"context"
-	"runtime"
 	"sync"
 	"testing"
 	"time"
 
-	"github.com/interlock-coe/interlock/bot"
-	"github.com/interlock-coe/interlock/commands"
 	"github.com/interlock-coe/interlock/commands/alerts"
 	"github.com/interlock-coe/interlock/commands/commandstest"
 	"github.com/interlock-coe/interlock/store"
 )
 
-// gatedPoints, once armed, holds the first SaveListeningPoints until gate
-// is closed and counts the saves and their sizes.
-type gatedPoints struct {
-	store.Store
-	gate  chan struct{}
-	mu    sync.Mutex
-	armed bool
-	sizes []int
-}
-
-func (s *gatedPoints) SaveListeningPoints(ctx context.Context, ps []store.ListeningPoint, timers []bot.Timer) ([]store.PointReceipt, error) {
-	s.mu.Lock()
-	if s.armed {
-		s.sizes = append(s.sizes, len(ps))
-	}
-	first := s.armed && len(s.sizes) == 1
-	s.mu.Unlock()
-	if first {
-		<-s.gate
-	}
-	return s.Store.SaveListeningPoints(ctx, ps, timers)
-}
-
-func (s *gatedPoints) saves() []int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return append([]int(nil), s.sizes...)
-}
-
 // ingestHeld holds the first save of calls[0] while the other calls
 // arrive, then lets them all go, and returns the saves' sizes, receipts
 // and errors.
-func ingestHeld(f *fixture, gs *gatedPoints, calls [][]store.ListeningPoint) ([]int, []alerts.Receipt, []error) {
-	gs.mu.Lock()
-	gs.armed, gs.sizes, gs.gate = true, nil, make(chan struct{})
-	gs.mu.Unlock()
+func ingestHeld(f *fixture, gs *gatedStore, calls [][]store.ListeningPoint) ([]int, []alerts.Receipt, []error) {
+	f.t.Helper()
+	gs.points.arm()
 	receipts := make([]alerts.Receipt, len(calls))
 	errs := make([]error, len(calls))
 	var wg sync.WaitGroup
 	wg.Go(func() { receipts[0], errs[0] = f.l.Ingest(context.Background(), calls[0]) })
-	for len(gs.saves()) == 0 {
-		runtime.Gosched()
-	}
+	waitFor(f.t, "the first save", func() bool { return len(gs.points.saves()) == 1 })
 	for i := 1; i < len(calls); i++ {
 		wg.Go(func() { receipts[i], errs[i] = f.l.Ingest(context.Background(), calls[i]) })
 	}
-	for f.l.QueuedSaves() < len(calls)-1 {
-		runtime.Gosched()
-	}
-	close(gs.gate)
+	waitFor(f.t, "the other calls to queue", func() bool { return f.l.QueuedSaves() == len(calls)-1 })
+	gs.points.release()
 	wg.Wait()
-	return gs.saves(), receipts, errs
+	return gs.points.saves(), receipts, errs
 }
 
 // TestConcurrentIngestCallsAreSavedTogether holds one save while more
@@ -75,12 +38,7 @@ func ingestHeld(f *fixture, gs *gatedPoints, calls [][]store.ListeningPoint) ([]
 // the calls are then saved apart, and only that call fails.
 func TestConcurrentIngestCallsAreSavedTogether(t *testing.T) {
 	commandstest.EachStore(t, func(t *testing.T, st commandstest.Option) {
-		gs := &gatedPoints{}
-		f := newFixtureWith(t, func(d commands.Deps) commands.Deps {
-			gs.Store = d.Store
-			d.Store = gs
-			return d
-		}, st)
+		f, gs := newGatedFixture(t, st)
 		f.feed("recall", steady(12)...)
 		f.feed("battery", steady(12)...)
 		f.Advance(time.Hour)

@@ -136,12 +136,7 @@ func keepPrejudged(ctx context.Context, q *querier, ps []store.ListeningPoint, g
 		}
 	}
 	for chunk := range slices.Chunk(undo, rowsPerStatement) {
-		args := make([]any, len(chunk))
-		for i, id := range chunk {
-			args[i] = id
-		}
-		_, err := q.exec(ctx, `UPDATE listening_points SET evaluated = FALSE
-			WHERE id IN (`+strings.TrimSuffix(strings.Repeat("?, ", len(chunk)), ", ")+`)`, args...)
+		_, err := q.exec(ctx, `UPDATE listening_points SET evaluated = FALSE WHERE id IN (`+inList(len(chunk))+`)`, anys(chunk)...)
 		if err != nil {
 			return fmt.Errorf("unjudge %d points judged against a stale copy: %w", len(chunk), err)
 		}
