@@ -2,12 +2,15 @@ package bench
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
 	"net/http"
+	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -24,6 +27,11 @@ const (
 	listenSenders = 4
 	listenLive    = 7 // hourly windows recent enough to alert on (maxLag is 6 h)
 	listenTarget  = 20000.0
+	// listenRuns is how many times each store runs the scenario, each on a
+	// fresh database; the run with the median live rate is reported. A
+	// live phase lasts about a second, which one stall of a shared machine
+	// can halve.
+	listenRuns = 3
 )
 
 // listenPoint is one data point as the webhook's JSON.
@@ -80,8 +88,9 @@ func RunListening(ctx context.Context, opts Options) Scenario {
 	history := opts.scale(48, 4)
 	now := time.Now().UTC().Truncate(time.Hour)
 	phases := []listenPhase{backfillPhase(now, series, history), livePhase(now, series)}
+	runs := opts.scale(listenRuns, 1)
 	for _, name := range []string{"embedded", "postgres"} {
-		results, err := listenOn(ctx, res, opts, name, phases)
+		results, lives, err := listenMedian(ctx, res, opts, name, phases, runs)
 		if err != nil {
 			sc.Targets = append(sc.Targets, unmeasured("live points/s, "+name, "≥ 20,000 points/s"))
 			sc.Notes = append(sc.Notes, fmt.Sprintf("%s: FAILED: %v", name, err))
@@ -91,8 +100,8 @@ func RunListening(ctx context.Context, opts Options) Scenario {
 			sc.Table.Add(name, r.phase, r.points, r.rate(), ms(r.batch.P50), ms(r.batch.P99), listenErrors(r))
 		}
 		sc.Targets = append(sc.Targets, atLeast("live points/s, "+name, results[1].rate(), listenTarget, "points/s"))
-		sc.Notes = append(sc.Notes, fmt.Sprintf("%s: live %.0f points/s = %.0f%% of the database's own multi-row INSERT rate into listening_points in the same run (%.0f rows/s).",
-			name, results[1].rate(), 100*results[1].rate()/results[2].rate(), results[2].rate()))
+		sc.Notes = append(sc.Notes, fmt.Sprintf("%s: live %.0f points/s (the median of %d runs: %s) = %.0f%% of the database's own multi-row INSERT rate into listening_points in the same run (%.0f rows/s).",
+			name, results[1].rate(), runs, lives, 100*results[1].rate()/results[2].rate(), results[2].rate()))
 	}
 	sc.Notes = append(sc.Notes,
 		fmt.Sprintf("%d series (3 brands × %d topics, one source). Backfill: %d hourly windows a series, older than 6 h, in batches of one series (stored; the newest of each batch is judged). Live: the last %d hours, each batch 100 different series, every point judged against its series' baseline; about 1 point in 100 spikes (4×), opening an alert that the series' next window resolves.", series, series/3, history, listenLive),
@@ -106,6 +115,25 @@ func listenErrors(r listenResult) string {
 		return "0"
 	}
 	return fmt.Sprintf("%d (%v)", r.errors, r.first)
+}
+
+// listenMedian runs the phases runs times on the named store and returns
+// the run with the median live rate, and every run's live rate.
+func listenMedian(ctx context.Context, res *resources, opts Options, name string, phases []listenPhase, runs int) ([]listenResult, string, error) {
+	var all [][]listenResult
+	for range runs {
+		results, err := listenOn(ctx, res, opts, name, phases)
+		if err != nil {
+			return nil, "", err
+		}
+		all = append(all, results)
+	}
+	rates := make([]string, len(all))
+	for i, r := range all {
+		rates[i] = fmt.Sprintf("%.0f", r[1].rate())
+	}
+	slices.SortFunc(all, func(a, b []listenResult) int { return cmp.Compare(a[1].rate(), b[1].rate()) })
+	return all[len(all)/2], strings.Join(rates, ", "), nil
 }
 
 // listenOn runs the phases against a fresh bot on the named store.

@@ -98,3 +98,49 @@ func TestGroupErrorAndPanicFailTheirRunOnly(t *testing.T) {
 		t.Errorf("after a panic: %d, %v, want 4", got, err)
 	}
 }
+
+// TestGroupRunsUpToItsRunsAtOnce lets two runs go at once: many callers
+// each get their own result, no more than two runs are ever under way, and
+// calls still go together while both slots are taken.
+func TestGroupRunsUpToItsRunsAtOnce(t *testing.T) {
+	var (
+		mu            sync.Mutex
+		inFlight, top int
+		grouped       bool
+	)
+	g := bot.NewGroup(4, func(_ context.Context, ins []int) ([]int, error) {
+		mu.Lock()
+		inFlight++
+		top = max(top, inFlight)
+		grouped = grouped || len(ins) > 1
+		mu.Unlock()
+		runtime.Gosched()
+		out := make([]int, len(ins))
+		for i, in := range ins {
+			out[i] = in + 1
+		}
+		mu.Lock()
+		inFlight--
+		mu.Unlock()
+		return out, nil
+	})
+	g.SetRuns(2)
+	var wg sync.WaitGroup
+	for i := range 400 {
+		wg.Go(func() {
+			if got, err := g.Do(t.Context(), i); err != nil || got != i+1 {
+				t.Errorf("call %d got %d, %v", i, got, err)
+			}
+		})
+	}
+	wg.Wait()
+	if top > 2 {
+		t.Errorf("%d runs at once, want 2 at most", top)
+	}
+	if top < 2 || !grouped {
+		t.Logf("runs at once: %d, calls grouped: %v (scheduling-dependent)", top, grouped)
+	}
+	if g.Waiting() != 0 {
+		t.Errorf("%d calls still queued", g.Waiting())
+	}
+}

@@ -29,6 +29,14 @@ func Stale(what string) error {
 	return &bot.Error{Code: bot.EConflict, Message: what + " changed meanwhile; please try again", Err: ErrStale}
 }
 
+// ParallelWriter is a store ability: how many write transactions it runs
+// at once to good effect. A store without it writes one at a time (the
+// embedded store's single connection), so merging concurrent writes into
+// one transaction is all there is to gain.
+type ParallelWriter interface {
+	ParallelWrites() int
+}
+
 // Store is everything the features persist.
 type Store interface {
 	Roles

@@ -31,6 +31,11 @@ const maxCachedSeries = 200_000
 // has missed another writer's change and is dropped.
 const maxAhead = 16
 
+// seriesCopy is one series' copy. Its points are copied on write: views
+// share the slice (judging a live batch reads every series' copy, and
+// copying each would cost more than the judging), so a point already in
+// it is never changed in place — a change copies the slice first — and a
+// new newest window is appended beyond every view's length.
 type seriesCopy struct {
 	changes int64                  // every change up to this count is in the copy
 	ahead   []changeRange          // changes seen beyond a gap
@@ -104,8 +109,10 @@ func (b *baselines) add(k store.SeriesKey, c *seriesCopy) {
 	b.series[k] = c
 }
 
-// view returns a copy of the series' points, and the count of changes
-// they hold, if it holds every point whose window ends after since.
+// view returns the series' points, and the count of changes they hold, if
+// it holds every point whose window ends after since. The slice is shared,
+// not copied: the copy never changes a point a view may hold (see
+// seriesCopy), so callers may read it freely but must not write to it.
 func (b *baselines) view(k store.SeriesKey, since time.Time) ([]store.ListeningPoint, int64, bool) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
@@ -113,7 +120,7 @@ func (b *baselines) view(k store.SeriesKey, since time.Time) ([]store.ListeningP
 	if !ok || len(c.ahead) > 0 || c.since.After(since) {
 		return nil, 0, false
 	}
-	return slices.Clone(c.points), c.changes, true
+	return slices.Clip(c.points), c.changes, true
 }
 
 // known reports whether the replica keeps a copy of the series, complete
@@ -133,8 +140,12 @@ func (b *baselines) judged(k store.SeriesKey, ids, revisions []int64) {
 	if !ok {
 		return
 	}
+	copied := false
 	for i := range c.points {
-		if j := slices.Index(ids, c.points[i].ID); j >= 0 && revisions[j] == c.points[i].Revision {
+		if j := slices.Index(ids, c.points[i].ID); j >= 0 && revisions[j] == c.points[i].Revision && !c.points[i].Evaluated {
+			if !copied {
+				c.points, copied = slices.Clone(c.points), true
+			}
 			c.points[i].Evaluated = true
 		}
 	}
@@ -151,32 +162,68 @@ func (b *baselines) drop(k store.SeriesKey) {
 // (a revised window). Saves are noted out of order, so an older revision
 // never replaces a newer one, and a point judged at its revision stays so.
 func (c *seriesCopy) upsert(p store.ListeningPoint) {
-	if i := slices.IndexFunc(c.points, func(q store.ListeningPoint) bool { return q.ID == p.ID }); i >= 0 {
-		switch q := &c.points[i]; {
-		case p.Revision > q.Revision:
-			*q = p
-		case p.Revision == q.Revision:
-			q.Evaluated = q.Evaluated || p.Evaluated
+	// A point's id names its window, so a stored revision sorts where p
+	// does (or beside it, when p's times are finer than the store keeps);
+	// only a point that is not the newest needs the full search.
+	i, found := searchPoints(c.points, &p)
+	if !found && i > 0 && c.points[i-1].ID == p.ID {
+		i, found = i-1, true
+	}
+	if !found && i < len(c.points) {
+		if j := slices.IndexFunc(c.points, func(q store.ListeningPoint) bool { return q.ID == p.ID }); j >= 0 {
+			i, found = j, true
 		}
+	}
+	if found {
+		q := c.points[i]
+		switch {
+		case p.Revision > q.Revision:
+			q = p
+		case p.Revision == q.Revision && p.Evaluated && !q.Evaluated:
+			q.Evaluated = true
+		default:
+			return
+		}
+		c.points = slices.Clone(c.points)
+		c.points[i] = q
 		return
 	}
-	i, _ := slices.BinarySearchFunc(c.points, p, comparePoints)
-	c.points = slices.Insert(c.points, i, p)
+	if i == len(c.points) {
+		c.points = append(c.points, p) // beyond every view's length
+		return
+	}
+	c.points = slices.Insert(slices.Clip(c.points), i, p) // a new array
 }
 
-// prune drops windows that ended before horizon.
+// prune drops windows that ended before horizon (by slicing: views keep
+// theirs).
 func (c *seriesCopy) prune(horizon time.Time) {
 	i := 0
 	for i < len(c.points) && !c.points[i].WindowEnd.After(horizon) {
 		i++
 	}
 	if i > 0 {
-		c.points = slices.Delete(c.points, 0, i)
+		c.points = c.points[i:]
 		c.since = horizon
 	}
 }
 
-// comparePoints orders points as the store lists them.
-func comparePoints(a, b store.ListeningPoint) int {
+// comparePoints orders points as the store lists them. It takes pointers:
+// a point is a large struct, and judging a batch compares many.
+func comparePoints(a, b *store.ListeningPoint) int {
 	return cmp.Or(a.WindowEnd.Compare(b.WindowEnd), a.WindowStart.Compare(b.WindowStart), cmp.Compare(a.ID, b.ID))
+}
+
+// searchPoints is slices.BinarySearchFunc over ps with comparePoints.
+func searchPoints(ps []store.ListeningPoint, p *store.ListeningPoint) (int, bool) {
+	lo, hi := 0, len(ps)
+	for lo < hi {
+		mid := int(uint(lo+hi) >> 1)
+		if comparePoints(&ps[mid], p) < 0 {
+			lo = mid + 1
+		} else {
+			hi = mid
+		}
+	}
+	return lo, lo < len(ps) && comparePoints(&ps[lo], p) == 0
 }

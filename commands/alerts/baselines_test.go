@@ -1,6 +1,8 @@
 package alerts
 
 import (
+	"slices"
+	"sync"
 	"testing"
 	"time"
 
@@ -90,5 +92,74 @@ func TestBaselinesWaitForConcurrentSavesOfThisReplica(t *testing.T) {
 	}
 	if _, ok := b.series[k]; ok {
 		t.Error("a copy waiting for more than maxAhead saves is kept")
+	}
+}
+
+// TestBaselinesViewsNeverChange: a view is shared with the copy, not
+// copied, so every later change of the copy — a new newest window, a
+// window inserted before it, a revision, a judgement, pruning — must leave
+// the points a view holds as they were, while readers and writers run at
+// once (the race detector watches).
+func TestBaselinesViewsNeverChange(t *testing.T) {
+	k := store.SeriesKey{Source: "s", Brand: "acme", Topic: "recall"}
+	base := time.Date(2026, 11, 23, 0, 0, 0, 0, time.UTC)
+	pt := func(id int64, h int) store.ListeningPoint {
+		return store.ListeningPoint{ID: id, Source: k.Source, Brand: k.Brand, Topic: k.Topic, Revision: 1, Mentions: id,
+			WindowStart: base.Add(time.Duration(h) * time.Hour), WindowEnd: base.Add(time.Duration(h+1) * time.Hour)}
+	}
+	b := newBaselines()
+	b.saved(k, 3, []store.ListeningPoint{pt(1, 0), pt(2, 2), pt(3, 4)}, time.Time{})
+	type snapshot struct {
+		view []store.ListeningPoint
+		was  []store.ListeningPoint
+	}
+	var snaps []snapshot
+	take := func() {
+		ps, _, ok := b.view(k, base.Add(2*time.Hour))
+		if !ok {
+			t.Fatal("the copy is not usable")
+		}
+		snaps = append(snaps, snapshot{view: ps, was: slices.Clone(ps)})
+	}
+	take()
+	changes := []func(){
+		func() { b.saved(k, 4, []store.ListeningPoint{pt(4, 6)}, time.Time{}) }, // newest: appended
+		func() { b.saved(k, 5, []store.ListeningPoint{pt(5, 1)}, time.Time{}) }, // before the newest
+		func() { // a revision of a window in the middle
+			rev := pt(2, 2)
+			rev.Revision, rev.Mentions = 2, 99
+			b.saved(k, 6, []store.ListeningPoint{rev}, time.Time{})
+		},
+		func() { b.judged(k, []int64{4, 5}, []int64{1, 1}) },
+		func() { b.saved(k, 7, []store.ListeningPoint{pt(7, 8)}, base.Add(2*time.Hour)) }, // prunes the oldest
+	}
+	var wg sync.WaitGroup
+	for _, change := range changes {
+		for _, s := range snaps {
+			wg.Go(func() {
+				for i := range s.view {
+					_ = s.view[i].Mentions + s.view[i].Revision
+					_ = s.view[i].Evaluated
+				}
+			})
+		}
+		change()
+		wg.Wait()
+		take()
+	}
+	for i, s := range snaps {
+		for j := range s.was {
+			if got, want := s.view[j], s.was[j]; got.ID != want.ID || got.Mentions != want.Mentions || got.Revision != want.Revision || got.Evaluated != want.Evaluated {
+				t.Errorf("view %d, point %d changed from %+v to %+v", i, j, want, got)
+			}
+		}
+	}
+	last := snaps[len(snaps)-1].view
+	var ids []int64
+	for _, p := range last {
+		ids = append(ids, p.ID)
+	}
+	if !slices.Equal(ids, []int64{2, 3, 4, 7}) || last[0].Mentions != 99 || !last[2].Evaluated {
+		t.Errorf("the copy at the end: %+v, want windows 2 (revised), 3, 4 (judged), 7", last)
 	}
 }

@@ -189,8 +189,8 @@ func (l *Listener) judgeFromCopy(ctx context.Context, k store.SeriesKey, now tim
 func (l *Listener) judgeCopy(ps []store.ListeningPoint, since, now time.Time, active map[string]*store.ListeningAlert, complete bool) (judged, bool) {
 	var j judged
 	latest := -1
-	for i, p := range ps {
-		if !p.Evaluated {
+	for i := range ps {
+		if p := &ps[i]; !p.Evaluated {
 			j.ids, j.revs, latest = append(j.ids, p.ID), append(j.revs, p.Revision), i
 		}
 	}
@@ -200,10 +200,17 @@ func (l *Listener) judgeCopy(ps []store.ListeningPoint, since, now time.Time, ac
 	case !l.current(ps[latest], now) || latest < len(ps)-1 && ps[len(ps)-1].WindowEnd.After(ps[latest].WindowEnd):
 		// History only, as in judgeOnce.
 		return j, true
-	case ps[latest].WindowStart.Add(-l.Config.Listening.BaselineWindow).Before(since) || !complete:
+	}
+	return l.judgeLatest(j, ps, ps[latest], since, now, active, complete)
+}
+
+// judgeLatest judges p, the newest window of ps and current, against its
+// baseline from ps, and decides the alert's change into j. ok is false
+// when ps does not reach far enough back or the active alerts are unknown.
+func (l *Listener) judgeLatest(j judged, ps []store.ListeningPoint, p store.ListeningPoint, since, now time.Time, active map[string]*store.ListeningAlert, complete bool) (judged, bool) {
+	if p.WindowStart.Add(-l.Config.Listening.BaselineWindow).Before(since) || !complete {
 		return j, false
 	}
-	p := ps[latest]
 	j.latest = l.judgeWith(p, history(ps, p, l.Config.Listening.BaselineWindow), now)
 	if ch := l.decide(active[groupKey(p.Brand, p.Topic)], j.latest, now); ch.Alert != nil || len(ch.Deliveries) > 0 {
 		j.change = &ch

@@ -34,9 +34,10 @@ func (l *Listener) judge(ctx context.Context, p store.ListeningPoint) (judgement
 func history(ps []store.ListeningPoint, p store.ListeningPoint, baseline time.Duration) []spike.Window {
 	from := p.WindowStart.Add(-baseline)
 	out := make([]spike.Window, 0, len(ps))
-	for _, q := range ps {
+	for i := range ps {
+		q := &ps[i]
 		if !q.WindowStart.Before(from) && q.WindowEnd.After(from) && !q.WindowEnd.After(p.WindowStart) {
-			out = append(out, window(q))
+			out = append(out, spike.Window{Start: q.WindowStart, End: q.WindowEnd, Mentions: q.Mentions})
 		}
 	}
 	return out

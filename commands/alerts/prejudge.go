@@ -45,26 +45,40 @@ func (l *Listener) prejudge(points []store.ListeningPoint, now time.Time, active
 // points of its own, or a window the batch sends again, is left to the
 // judgement after the save.
 func (l *Listener) quietWith(ps, points []store.ListeningPoint, idx []int, since, now time.Time, active map[string]*store.ListeningAlert, complete bool) bool {
-	for _, p := range ps {
-		if !p.Evaluated {
+	for i := range ps {
+		if !ps[i].Evaluated {
 			return false
 		}
 	}
+	merged := ps
 	for _, i := range idx {
-		p := points[i]
+		p := &points[i]
 		if p.Evaluated || !p.WindowEnd.After(since) {
 			return false
 		}
-		at, found := slices.BinarySearchFunc(ps, p, comparePoints)
-		if found || slices.ContainsFunc(ps, func(q store.ListeningPoint) bool { return sameWindow(p, q) }) {
+		at, found := searchPoints(merged, p)
+		if found {
 			return false
 		}
-		ps = slices.Insert(ps, at, p)
+		if len(idx) == 1 && at == len(ps) {
+			// The usual live point: one new newest window (no stored window
+			// equals it, or it would sort before that one), judged against
+			// the copy as it is, with no merged slice to build.
+			if !l.current(*p, now) {
+				return true // history only
+			}
+			j, ok := l.judgeLatest(judged{}, ps, *p, since, now, active, complete)
+			return ok && j.change == nil
+		}
+		if slices.ContainsFunc(merged, func(q store.ListeningPoint) bool { return sameWindow(p, &q) }) {
+			return false
+		}
+		merged = slices.Insert(slices.Clip(merged), at, *p)
 	}
-	j, ok := l.judgeCopy(ps, since, now, active, complete)
+	j, ok := l.judgeCopy(merged, since, now, active, complete)
 	return ok && j.change == nil
 }
 
-func sameWindow(a, b store.ListeningPoint) bool {
+func sameWindow(a, b *store.ListeningPoint) bool {
 	return a.WindowStart.Equal(b.WindowStart) && a.WindowEnd.Equal(b.WindowEnd)
 }

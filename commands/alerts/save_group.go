@@ -10,7 +10,8 @@ import (
 // Group commit of listening points. Concurrent Ingest calls of a replica
 // are saved in one transaction (bot.Group): one multi-row insert and one
 // counter upsert for all of them, where separate saves would each pay a
-// transaction and, on SQLite's single connection, queue for it. Each call
+// transaction and, on SQLite's single connection, queue for it. On
+// PostgreSQL a few such merged saves run at once. Each call
 // then judges its own series as before.
 
 // maxSavesTogether bounds the calls of one merged save.
@@ -30,11 +31,18 @@ type saved struct {
 }
 
 func newSaveGroup(l *Listener) *bot.Group[pointsSave, saved] {
-	return bot.NewGroup(maxSavesTogether, func(ctx context.Context, saves []pointsSave) ([]saved, error) {
+	g := bot.NewGroup(maxSavesTogether, func(ctx context.Context, saves []pointsSave) ([]saved, error) {
 		// The merged save carries other calls' points: the leader's
 		// caller hanging up must not cancel it.
 		return l.saveTogether(context.WithoutCancel(ctx), saves), nil
 	})
+	// Where the store writes in parallel, merged saves go in parallel too;
+	// two saves of one series are ordered by its counter row, as two
+	// unmerged calls are.
+	if w, ok := l.Store.(store.ParallelWriter); ok {
+		g.SetRuns(w.ParallelWrites())
+	}
+	return g
 }
 
 // savePoints saves one call's points, together with those of the calls

@@ -80,6 +80,14 @@ func (b backend) Close() error {
 	return nil
 }
 
+// parallelWrites is how many merged writes of one kind a replica runs at
+// once: PostgreSQL spreads them over its backends (and CPUs), where one
+// at a time leaves all but one idle while the replica waits on it.
+const parallelWrites = 4
+
+// ParallelWrites implements sqlstore.ParallelWriter.
+func (b backend) ParallelWrites() int { return parallelWrites }
+
 // Autocommit implements sqlstore.Autocommitter: each statement runs on a
 // pool connection by itself, one round trip.
 func (b backend) Autocommit() sqlstore.Tx { return pgxTx{tx: autocommitTx{b.pool}} }

@@ -71,9 +71,9 @@ func fileDSN(path string) string {
 
 // dsnParams are the settings of every connection: WAL so readers of other
 // processes do not block the writer, a busy timeout for those processes
-// (say `interlock migrate` while the bot runs), enforced foreign keys, and
+// (say `interlock migrate` while the bot runs), enforced foreign keys,
 // transactions that take the write lock at BEGIN so that two never deadlock
-// upgrading from read to write.
+// upgrading from read to write, and a page cache sized for listening.
 func dsnParams() url.Values {
 	return url.Values{
 		"_busy_timeout": {"10000"},
@@ -81,5 +81,9 @@ func dsnParams() url.Values {
 		"_synchronous":  {"NORMAL"},
 		"_foreign_keys": {"1"},
 		"_txlock":       {"immediate"},
+		// A 64 MiB page cache (SQLite's default is 2 MiB): listening
+		// batches touch a page of the window index per series, and a
+		// small cache reads them back from the file on every batch.
+		"_pragma": {"cache_size(-65536)"},
 	}
 }

@@ -49,6 +49,14 @@ func (s *Store) ExecRaw(ctx context.Context, sql string) error {
 	})
 }
 
+// ParallelWrites implements store.ParallelWriter: the driver's, or 1.
+func (s *Store) ParallelWrites() int {
+	if w, ok := s.db.(ParallelWriter); ok {
+		return w.ParallelWrites()
+	}
+	return 1
+}
+
 // inTx runs fn in one transaction, committing when fn returns nil and
 // rolling back otherwise (or when fn panics). fn must not call the Store's
 // exported methods: the embedded store has a single connection, which the

@@ -90,12 +90,49 @@ func NewBaseline(history []Window) Baseline {
 	return Baseline{Rate: m, Spread: madScale * median(dev), Windows: len(rates)}
 }
 
-// median returns the median of xs, which it sorts.
+// median returns the median of xs, which it reorders. It selects rather
+// than sorts: every point of a live batch is judged against a week of
+// windows, and a full sort was most of that judgement's cost.
 func median(xs []float64) float64 {
-	slices.Sort(xs)
 	n := len(xs)
+	upper := selectKth(xs, n/2)
 	if n%2 == 1 {
-		return xs[n/2]
+		return upper
 	}
-	return (xs[n/2-1] + xs[n/2]) / 2
+	// After selection, xs[:n/2] holds the n/2 smallest: the lower middle
+	// is their largest.
+	return (slices.Max(xs[:n/2]) + upper) / 2
+}
+
+// selectKth reorders xs so that xs[k] is the value a sort would put there,
+// with no larger value before it and no smaller one after (Hoare's
+// selection, middle pivot).
+func selectKth(xs []float64, k int) float64 {
+	lo, hi := 0, len(xs)-1
+	for lo < hi {
+		pivot := xs[lo+(hi-lo)/2]
+		i, j := lo, hi
+		for i <= j {
+			for xs[i] < pivot {
+				i++
+			}
+			for xs[j] > pivot {
+				j--
+			}
+			if i <= j {
+				xs[i], xs[j] = xs[j], xs[i]
+				i++
+				j--
+			}
+		}
+		switch {
+		case k <= j:
+			hi = j
+		case k >= i:
+			lo = i
+		default:
+			return xs[k]
+		}
+	}
+	return xs[k]
 }
