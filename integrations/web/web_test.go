@@ -1,7 +1,9 @@
 package web_test
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"io"
 	"net/http"
@@ -75,6 +77,14 @@ func TestDecodeItems(t *testing.T) {
 		{`{"brand":"a"} {"brand":"b"}`, 0, "trailing data"},
 		{``, 0, "empty body"},
 		{`[ ]`, 0, "the array is empty"},
+		{`[{"brand":"acme"},{"brand":`, 0, "malformed JSON"},
+		{`[{"brand":"acme"}] {}`, 0, "trailing data"},
+		{`[{"brand":"acme"},{"extra":1}]`, 0, `item 1: unknown field "extra"`},
+		{`[{"brand":"acme"} {"brand":"b"}]`, 0, "malformed JSON"},
+		{`[{"brand":"acme"},]`, 0, "malformed JSON"},
+		{`[null]`, 1, ""},
+		{`{}]0`, 0, "trailing data"},
+		{`{"brand":"a"}}`, 0, "trailing data"},
 	}
 	for _, tt := range tests {
 		items, err := web.DecodeItems[point]([]byte(tt.body))
@@ -95,6 +105,10 @@ func FuzzDecodeItems(f *testing.F) {
 		items, err := web.DecodeItems[point]([]byte(body))
 		if err == nil && len(items) == 0 {
 			t.Fatalf("no items and no error for %q", body)
+		}
+		// The body is trimmed of spaces first, JSON's and Unicode's.
+		if err == nil && !json.Valid(bytes.TrimSpace([]byte(body))) {
+			t.Fatalf("malformed JSON %q accepted as %d items", body, len(items))
 		}
 	})
 }
