@@ -74,20 +74,22 @@ type Baseline struct {
 // ignored.
 func NewBaseline(history []Window) Baseline {
 	rates := make([]float64, 0, len(history))
-	for _, w := range history {
-		if w.Hours() > 0 {
-			rates = append(rates, w.Rate())
+	for i := range history {
+		// Hours once a window: time.Time.Sub checks for overflow with an
+		// Add, and a live batch computes this for every point.
+		if h := history[i].Hours(); h > 0 {
+			rates = append(rates, float64(history[i].Mentions)/h)
 		}
 	}
 	if len(rates) == 0 {
 		return Baseline{}
 	}
 	m := median(rates)
-	dev := make([]float64, len(rates))
+	// The deviations reuse the rates' slice: the rates are no longer needed.
 	for i, r := range rates {
-		dev[i] = math.Abs(r - m)
+		rates[i] = math.Abs(r - m)
 	}
-	return Baseline{Rate: m, Spread: madScale * median(dev), Windows: len(rates)}
+	return Baseline{Rate: m, Spread: madScale * median(rates), Windows: len(rates)}
 }
 
 // median returns the median of xs, which it reorders. It selects rather
