@@ -19,7 +19,14 @@ import (
 const timeLayout = "2006-01-02T15:04:05.000000Z"
 
 // backend adapts database/sql over modernc.org/sqlite to sqlstore.Driver.
-type backend struct{ db *sql.DB }
+type backend struct {
+	db *sql.DB // the writer: one connection
+	// readers, for a file store: connections beside the writer
+	// (readers.go); nil for an in-memory one.
+	readers         *sql.DB
+	stopCheckpoints context.CancelFunc
+	checkpointsDone chan struct{}
+}
 
 func (d backend) Dialect() sqlstore.Dialect { return sqlstore.SQLite }
 
@@ -28,12 +35,24 @@ func (d backend) Begin(ctx context.Context) (sqlstore.Tx, error) {
 	if err != nil {
 		return nil, err
 	}
-	return sqlTx{tx: tx}, nil
+	return sqlTx{q: tx, tx: tx}, nil
+}
+
+// Reads implements sqlstore.Reader: statements on the reader connections
+// of a file store, each reading the latest commit on its own; on the
+// writer's connection for an in-memory store, which has no others.
+func (d *backend) Reads() sqlstore.Tx {
+	if d.readers != nil {
+		return sqlTx{q: d.readers}
+	}
+	return sqlTx{q: d.db}
 }
 
 func (d backend) Ping(ctx context.Context) error { return d.db.PingContext(ctx) }
 
-func (d backend) Close() error { return d.db.Close() }
+func (d *backend) Close() error {
+	return errors.Join(d.closeReaders(), d.db.Close())
+}
 
 // Classify maps SQLite's errors onto the shared vocabulary.
 func (d backend) Classify(err error) error {
@@ -62,10 +81,21 @@ func (d backend) Classify(err error) error {
 	return err
 }
 
-type sqlTx struct{ tx *sql.Tx }
+// sqlTx runs statements in a transaction (tx set), or each on its own.
+type sqlTx struct {
+	q  queryer
+	tx *sql.Tx
+}
+
+// queryer is what *sql.Tx and *sql.DB have in common.
+type queryer interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
 
 func (t sqlTx) Exec(ctx context.Context, query string, args ...any) (int64, error) {
-	res, err := t.tx.ExecContext(ctx, query, bindArgs(args)...)
+	res, err := t.q.ExecContext(ctx, query, bindArgs(args)...)
 	if err != nil {
 		return 0, err
 	}
@@ -73,7 +103,7 @@ func (t sqlTx) Exec(ctx context.Context, query string, args ...any) (int64, erro
 }
 
 func (t sqlTx) Query(ctx context.Context, query string, args ...any) (sqlstore.Rows, error) {
-	rows, err := t.tx.QueryContext(ctx, query, bindArgs(args)...)
+	rows, err := t.q.QueryContext(ctx, query, bindArgs(args)...)
 	if err != nil {
 		return nil, err
 	}
@@ -81,11 +111,22 @@ func (t sqlTx) Query(ctx context.Context, query string, args ...any) (sqlstore.R
 }
 
 func (t sqlTx) QueryRow(ctx context.Context, query string, args ...any) sqlstore.Row {
-	return sqlRow{row: t.tx.QueryRowContext(ctx, query, bindArgs(args)...)}
+	return sqlRow{row: t.q.QueryRowContext(ctx, query, bindArgs(args)...)}
 }
 
-func (t sqlTx) Commit(context.Context) error   { return t.tx.Commit() }
-func (t sqlTx) Rollback(context.Context) error { return t.tx.Rollback() }
+func (t sqlTx) Commit(context.Context) error {
+	if t.tx == nil {
+		return nil
+	}
+	return t.tx.Commit()
+}
+
+func (t sqlTx) Rollback(context.Context) error {
+	if t.tx == nil {
+		return nil
+	}
+	return t.tx.Rollback()
+}
 
 type sqlRows struct{ rows *sql.Rows }
 

@@ -33,19 +33,32 @@ func Open(ctx context.Context, dir string, log *slog.Logger) (*sqlstore.Store, e
 	if err := os.MkdirAll(abs, 0o750); err != nil {
 		return nil, fmt.Errorf("create data directory: %w", err)
 	}
-	return open(ctx, fileDSN(filepath.Join(abs, FileName)), log)
+	path := filepath.Join(abs, FileName)
+	s, b, err := open(ctx, fileDSN(path, dsnParams()), log)
+	if err != nil {
+		return nil, err
+	}
+	// The writer's file made and migrated, readers and the checkpointer
+	// may open it.
+	if err := b.addReaders(fileDSN(path, readerParams()), log); err != nil {
+		s.Close()
+		return nil, err
+	}
+	return s, nil
 }
 
 // OpenMemory opens a private in-memory store, migrated, that vanishes on
 // Close: for tests and drills that need no file.
 func OpenMemory(ctx context.Context, log *slog.Logger) (*sqlstore.Store, error) {
-	return open(ctx, "file::memory:?"+dsnParams().Encode(), log)
+	s, _, err := open(ctx, "file::memory:?"+dsnParams().Encode(), log)
+	return s, err
 }
 
-func open(ctx context.Context, dsn string, log *slog.Logger) (*sqlstore.Store, error) {
+// open opens the writer's connection and migrates the database.
+func open(ctx context.Context, dsn string, log *slog.Logger) (*sqlstore.Store, *backend, error) {
 	db, err := sql.Open("sqlite", dsn)
 	if err != nil {
-		return nil, fmt.Errorf("open embedded store: %w", err)
+		return nil, nil, fmt.Errorf("open embedded store: %w", err)
 	}
 	// One connection: SQLite has one writer at a time anyway, so queueing in
 	// Go is quicker than SQLite's busy retries, and an in-memory database
@@ -54,19 +67,29 @@ func open(ctx context.Context, dsn string, log *slog.Logger) (*sqlstore.Store, e
 	db.SetMaxIdleConns(1)
 	db.SetConnMaxLifetime(0)
 	db.SetConnMaxIdleTime(0)
-	s := sqlstore.New(backend{db: db}, log)
+	b := &backend{db: db}
+	s := sqlstore.New(b, log)
 	if err := s.Migrate(ctx); err != nil {
 		db.Close()
-		return nil, fmt.Errorf("migrate embedded store: %w", err)
+		return nil, nil, fmt.Errorf("migrate embedded store: %w", err)
 	}
-	return s, nil
+	return s, b, nil
 }
 
 // fileDSN is the URI of the database file at path with the connection
-// settings.
-func fileDSN(path string) string {
-	u := url.URL{Scheme: "file", Path: filepath.ToSlash(path), RawQuery: dsnParams().Encode()}
+// settings params.
+func fileDSN(path string, params url.Values) string {
+	u := url.URL{Scheme: "file", Path: filepath.ToSlash(path), RawQuery: params.Encode()}
 	return u.String()
+}
+
+// readerParams are the settings of the reader connections: the writer's,
+// with a smaller page cache each, and the checkpoints left to the
+// checkpointer.
+func readerParams() url.Values {
+	p := dsnParams()
+	p["_pragma"] = []string{"cache_size(-16384)"}
+	return p
 }
 
 // dsnParams are the settings of every connection: WAL so readers of other
@@ -83,7 +106,10 @@ func dsnParams() url.Values {
 		"_txlock":       {"immediate"},
 		// A 64 MiB page cache (SQLite's default is 2 MiB): listening
 		// batches touch a page of the window index per series, and a
-		// small cache reads them back from the file on every batch.
-		"_pragma": {"cache_size(-65536)"},
+		// small cache reads them back from the file on every batch. The
+		// writer checkpoints the log itself only once it passes 16 MiB:
+		// with a file, the checkpointer (readers.go) does it beside the
+		// writer, instead of in the commit that crosses 4 MiB.
+		"_pragma": {"cache_size(-65536)", "wal_autocheckpoint(4000)"},
 	}
 }

@@ -38,6 +38,14 @@ type Autocommitter interface {
 	Autocommit() Tx
 }
 
+// Reader is a Driver ability: statements on connections beside the
+// writer's, each reading the latest commit on its own (SQLite in WAL mode
+// serves readers while its one writer connection writes, so reads need
+// not queue behind writes).
+type Reader interface {
+	Reads() Tx
+}
+
 // ParallelWriter is a Driver ability: write transactions that run at once
 // rather than queue (PostgreSQL; SQLite has one writer).
 type ParallelWriter interface {

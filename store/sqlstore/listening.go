@@ -90,7 +90,7 @@ func seriesFilter(k store.SeriesKey) where {
 
 func (s *Store) listPoints(ctx context.Context, w where) ([]store.ListeningPoint, error) {
 	var out []store.ListeningPoint
-	err := s.autocommit(ctx, func(q *querier) error { // one read
+	err := s.read(ctx, func(q *querier) error { // one read
 		rows, err := q.query(ctx, `SELECT `+pointColumns+` FROM listening_points`+w.sql()+`
 			ORDER BY window_end, window_start, id`, w.args...)
 		if err != nil {

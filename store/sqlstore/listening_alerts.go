@@ -57,7 +57,7 @@ func (s *Store) ListeningAlert(ctx context.Context, id int64) (store.ListeningAl
 
 func (s *Store) oneAlert(ctx context.Context, cond string, args ...any) (store.ListeningAlert, error) {
 	var a store.ListeningAlert
-	err := s.autocommit(ctx, func(q *querier) error { // one read
+	err := s.read(ctx, func(q *querier) error { // one read
 		var err error
 		a, err = scanAlert(q.queryRow(ctx, `SELECT `+alertColumns+` FROM listening_alerts WHERE `+cond, args...))
 		return err
@@ -76,7 +76,7 @@ func (s *Store) ListListeningAlerts(ctx context.Context, all bool, limit int) ([
 		w.add("status = 'active'")
 	}
 	var out []store.ListeningAlert
-	err := s.autocommit(ctx, func(q *querier) error { // one read
+	err := s.read(ctx, func(q *querier) error { // one read
 		rows, err := q.query(ctx, `SELECT `+alertColumns+` FROM listening_alerts`+w.sql()+`
 			ORDER BY opened_at DESC, id DESC LIMIT ?`, append(w.args, min(limit, maxAlertLimit))...)
 		if err != nil {

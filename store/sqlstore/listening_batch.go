@@ -245,7 +245,7 @@ func (s *Store) SeriesSince(ctx context.Context, k store.SeriesKey, after time.T
 		out     []store.ListeningPoint
 		changes int64
 	)
-	err := s.autocommit(ctx, func(q *querier) error { // the counter first; no snapshot needed
+	err := s.read(ctx, func(q *querier) error { // the counter first; no snapshot needed
 		err := q.queryRow(ctx, `SELECT changes FROM listening_series WHERE source = ? AND brand = ? AND topic = ?`,
 			k.Source, k.Brand, k.Topic).Scan(&changes)
 		if err != nil && !errors.Is(err, ErrNoRows) {

@@ -171,7 +171,7 @@ func addToWindows(ctx context.Context, q *querier, ms []store.Mention) ([]store.
 // followers.
 func (s *Store) TopMentions(ctx context.Context, brand, topic string, from, to time.Time, limit int) ([]store.Mention, error) {
 	var out []store.Mention
-	err := s.autocommit(ctx, func(q *querier) error { // one read
+	err := s.read(ctx, func(q *querier) error { // one read
 		rows, err := q.query(ctx, `SELECT source, mention_id, brand, topic, at, sentiment, text, url, author, followers, received_at
 			FROM listening_mentions WHERE brand = ? AND topic = ? AND at >= ? AND at < ?
 			ORDER BY followers DESC, at, id LIMIT ?`, brand, topic, from, to, limit)
@@ -195,7 +195,7 @@ func (s *Store) TopMentions(ctx context.Context, brand, topic string, from, to t
 // texts of the most recent limit.
 func (s *Store) MentionStats(ctx context.Context, brand, topic string, from, to time.Time, limit int) (store.MentionStats, error) {
 	var out store.MentionStats
-	err := s.autocommit(ctx, func(q *querier) error { // reads; no snapshot needed
+	err := s.read(ctx, func(q *querier) error { // reads; no snapshot needed
 		err := q.queryRow(ctx, `SELECT count(*), COALESCE(SUM(CASE WHEN sentiment < 0 THEN 1 ELSE 0 END), 0)
 			FROM listening_mentions WHERE brand = ? AND topic = ? AND at >= ? AND at < ?`,
 			brand, topic, from, to).Scan(&out.Count, &out.Negative)

@@ -111,6 +111,17 @@ func (s *Store) autocommit(ctx context.Context, fn func(q *querier) error) error
 	return nil
 }
 
+// read runs fn, which only reads and needs no common snapshot, on the
+// driver's readers where it has them (see Reader), else as autocommit
+// does.
+func (s *Store) read(ctx context.Context, fn func(q *querier) error) error {
+	r, ok := s.db.(Reader)
+	if !ok {
+		return s.autocommit(ctx, fn)
+	}
+	return fn(&querier{tx: r.Reads(), dialect: s.dialect, classify: s.db.Classify})
+}
+
 // querier runs portable SQL inside one transaction: it rewrites the ?
 // placeholders for the dialect, normalises time arguments and classifies
 // errors.

@@ -1,0 +1,78 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"log/slog"
+	"time"
+)
+
+// Reads beside the writer. The store writes through one connection (see
+// open), and until now read through it too, so every read queued behind
+// every write. In WAL mode SQLite serves readers while a connection
+// writes: a file store therefore also opens a few reader connections,
+// which the store uses for reads that need no transaction of their own
+// (sqlstore.Reader), and one of them checkpoints the log in the
+// background, which the writer's commits would otherwise do in line.
+
+const (
+	// maxReaders bounds the reader connections.
+	maxReaders = 4
+	// checkpointEvery is how often the log is copied into the database
+	// file, passively: a checkpoint never waits for the writer or readers.
+	checkpointEvery = 250 * time.Millisecond
+)
+
+// addReaders opens the reader connections of the file store at dsn and
+// starts the checkpointer.
+func (b *backend) addReaders(dsn string, log *slog.Logger) error {
+	db, err := sql.Open("sqlite", dsn)
+	if err != nil {
+		return fmt.Errorf("open embedded store readers: %w", err)
+	}
+	db.SetMaxOpenConns(maxReaders)
+	db.SetMaxIdleConns(maxReaders)
+	db.SetConnMaxLifetime(0)
+	db.SetConnMaxIdleTime(0)
+	if err := db.Ping(); err != nil {
+		db.Close()
+		return fmt.Errorf("open embedded store readers: %w", err)
+	}
+	ctx, stop := context.WithCancel(context.Background())
+	b.readers, b.stopCheckpoints, b.checkpointsDone = db, stop, make(chan struct{})
+	go b.checkpoint(ctx, log)
+	return nil
+}
+
+// checkpoint copies the log into the database file every checkpointEvery
+// until ctx ends. A failure is logged once; the writer's own checkpoint
+// (wal_autocheckpoint) is the fallback.
+func (b *backend) checkpoint(ctx context.Context, log *slog.Logger) {
+	defer close(b.checkpointsDone)
+	t := time.NewTicker(checkpointEvery)
+	defer t.Stop()
+	warned := false
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		_, err := b.readers.ExecContext(ctx, "PRAGMA wal_checkpoint(PASSIVE)")
+		if err != nil && ctx.Err() == nil && !warned {
+			warned = true
+			log.Warn("embedded store: background checkpoint failed; the writer checkpoints instead", "err", err)
+		}
+	}
+}
+
+// closeReaders stops the checkpointer and closes the readers.
+func (b *backend) closeReaders() error {
+	if b.readers == nil {
+		return nil
+	}
+	b.stopCheckpoints()
+	<-b.checkpointsDone
+	return b.readers.Close()
+}
