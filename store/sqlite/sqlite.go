@@ -84,11 +84,11 @@ func fileDSN(path string, params url.Values) string {
 }
 
 // readerParams are the settings of the reader connections: the writer's,
-// with a smaller page cache each, and the checkpoints left to the
-// checkpointer.
+// with SQLite's default page cache (the file's pages are in the
+// operating system's cache anyway; the writer's cache is for its writes).
 func readerParams() url.Values {
 	p := dsnParams()
-	p["_pragma"] = []string{"cache_size(-16384)"}
+	delete(p, "_pragma")
 	return p
 }
 
@@ -104,12 +104,12 @@ func dsnParams() url.Values {
 		"_synchronous":  {"NORMAL"},
 		"_foreign_keys": {"1"},
 		"_txlock":       {"immediate"},
-		// A 64 MiB page cache (SQLite's default is 2 MiB): listening
+		// A 32 MiB page cache (SQLite's default is 2 MiB): listening
 		// batches touch a page of the window index per series, and a
 		// small cache reads them back from the file on every batch. The
 		// writer checkpoints the log itself only once it passes 16 MiB:
 		// with a file, the checkpointer (readers.go) does it beside the
 		// writer, instead of in the commit that crosses 4 MiB.
-		"_pragma": {"cache_size(-65536)", "wal_autocheckpoint(4000)"},
+		"_pragma": {"cache_size(-32768)", "wal_autocheckpoint(4000)"},
 	}
 }
