@@ -28,9 +28,9 @@ type backend struct {
 	checkpointsDone chan struct{}
 }
 
-func (d backend) Dialect() sqlstore.Dialect { return sqlstore.SQLite }
+func (d *backend) Dialect() sqlstore.Dialect { return sqlstore.SQLite }
 
-func (d backend) Begin(ctx context.Context) (sqlstore.Tx, error) {
+func (d *backend) Begin(ctx context.Context) (sqlstore.Tx, error) {
 	tx, err := d.db.BeginTx(ctx, nil)
 	if err != nil {
 		return nil, err
@@ -48,14 +48,14 @@ func (d *backend) Reads() sqlstore.Tx {
 	return sqlTx{q: d.db}
 }
 
-func (d backend) Ping(ctx context.Context) error { return d.db.PingContext(ctx) }
+func (d *backend) Ping(ctx context.Context) error { return d.db.PingContext(ctx) }
 
 func (d *backend) Close() error {
 	return errors.Join(d.closeReaders(), d.db.Close())
 }
 
 // Classify maps SQLite's errors onto the shared vocabulary.
-func (d backend) Classify(err error) error {
+func (d *backend) Classify(err error) error {
 	if err == nil {
 		return nil
 	}

@@ -26,7 +26,7 @@ const (
 
 // addReaders opens the reader connections of the file store at dsn and
 // starts the checkpointer.
-func (b *backend) addReaders(dsn string, log *slog.Logger) error {
+func (d *backend) addReaders(dsn string, log *slog.Logger) error {
 	db, err := sql.Open("sqlite", dsn)
 	if err != nil {
 		return fmt.Errorf("open embedded store readers: %w", err)
@@ -40,16 +40,16 @@ func (b *backend) addReaders(dsn string, log *slog.Logger) error {
 		return fmt.Errorf("open embedded store readers: %w", err)
 	}
 	ctx, stop := context.WithCancel(context.Background())
-	b.readers, b.stopCheckpoints, b.checkpointsDone = db, stop, make(chan struct{})
-	go b.checkpoint(ctx, log)
+	d.readers, d.stopCheckpoints, d.checkpointsDone = db, stop, make(chan struct{})
+	go d.checkpoint(ctx, log)
 	return nil
 }
 
 // checkpoint copies the log into the database file every checkpointEvery
 // until ctx ends. A failure is logged once; the writer's own checkpoint
 // (wal_autocheckpoint) is the fallback.
-func (b *backend) checkpoint(ctx context.Context, log *slog.Logger) {
-	defer close(b.checkpointsDone)
+func (d *backend) checkpoint(ctx context.Context, log *slog.Logger) {
+	defer close(d.checkpointsDone)
 	t := time.NewTicker(checkpointEvery)
 	defer t.Stop()
 	warned := false
@@ -59,7 +59,7 @@ func (b *backend) checkpoint(ctx context.Context, log *slog.Logger) {
 			return
 		case <-t.C:
 		}
-		_, err := b.readers.ExecContext(ctx, "PRAGMA wal_checkpoint(PASSIVE)")
+		_, err := d.readers.ExecContext(ctx, "PRAGMA wal_checkpoint(PASSIVE)")
 		if err != nil && ctx.Err() == nil && !warned {
 			warned = true
 			log.Warn("embedded store: background checkpoint failed; the writer checkpoints instead", "err", err)
@@ -68,11 +68,11 @@ func (b *backend) checkpoint(ctx context.Context, log *slog.Logger) {
 }
 
 // closeReaders stops the checkpointer and closes the readers.
-func (b *backend) closeReaders() error {
-	if b.readers == nil {
+func (d *backend) closeReaders() error {
+	if d.readers == nil {
 		return nil
 	}
-	b.stopCheckpoints()
-	<-b.checkpointsDone
-	return b.readers.Close()
+	d.stopCheckpoints()
+	<-d.checkpointsDone
+	return d.readers.Close()
 }
