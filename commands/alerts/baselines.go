@@ -3,6 +3,7 @@ package alerts
 import (
 	"cmp"
 	"slices"
+	"sort"
 	"sync"
 	"time"
 
@@ -214,16 +215,9 @@ func comparePoints(a, b *store.ListeningPoint) int {
 	return cmp.Or(a.WindowEnd.Compare(b.WindowEnd), a.WindowStart.Compare(b.WindowStart), cmp.Compare(a.ID, b.ID))
 }
 
-// searchPoints is slices.BinarySearchFunc over ps with comparePoints.
+// searchPoints is where p sorts in ps and whether it is there: as
+// slices.BinarySearchFunc, without copying a point per comparison.
 func searchPoints(ps []store.ListeningPoint, p *store.ListeningPoint) (int, bool) {
-	lo, hi := 0, len(ps)
-	for lo < hi {
-		mid := int(uint(lo+hi) >> 1)
-		if comparePoints(&ps[mid], p) < 0 {
-			lo = mid + 1
-		} else {
-			hi = mid
-		}
-	}
-	return lo, lo < len(ps) && comparePoints(&ps[lo], p) == 0
+	i := sort.Search(len(ps), func(i int) bool { return comparePoints(&ps[i], p) >= 0 })
+	return i, i < len(ps) && comparePoints(&ps[i], p) == 0
 }

@@ -37,7 +37,7 @@ func history(ps []store.ListeningPoint, p store.ListeningPoint, baseline time.Du
 	for i := range ps {
 		q := &ps[i]
 		if !q.WindowStart.Before(from) && q.WindowEnd.After(from) && !q.WindowEnd.After(p.WindowStart) {
-			out = append(out, spike.Window{Start: q.WindowStart, End: q.WindowEnd, Mentions: q.Mentions})
+			out = append(out, window(q))
 		}
 	}
 	return out
@@ -53,7 +53,7 @@ const minOpenWindow = 10 * time.Minute
 // baseline is a rate, so the count expected scales with it): a storm is
 // seen minutes into the hour, not at its end.
 func (l *Listener) judgeWith(p store.ListeningPoint, history []spike.Window, now time.Time) judgement {
-	w := window(p)
+	w := window(&p)
 	open := p.FromMentions && now.Before(p.WindowEnd)
 	if open {
 		w.End = now
@@ -73,7 +73,7 @@ func (l *Listener) judgeWith(p store.ListeningPoint, history []spike.Window, now
 	return j
 }
 
-func window(p store.ListeningPoint) spike.Window {
+func window(p *store.ListeningPoint) spike.Window {
 	return spike.Window{Start: p.WindowStart, End: p.WindowEnd, Mentions: p.Mentions}
 }
 

@@ -85,7 +85,8 @@ func (b backend) Close() error {
 // at a time leaves all but one idle while the replica waits on it.
 const parallelWrites = 4
 
-// ParallelWrites implements sqlstore.ParallelWriter.
+// ParallelWrites implements store.ParallelWriter for the sqlstore.Store
+// over this backend.
 func (b backend) ParallelWrites() int { return parallelWrites }
 
 // Autocommit implements sqlstore.Autocommitter: each statement runs on a

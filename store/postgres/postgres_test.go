@@ -73,3 +73,16 @@ func TestUnreachableDatabaseIsUnavailable(t *testing.T) {
 		t.Errorf("message shown = %q", msg)
 	}
 }
+
+// TestWritesInParallel: features that merge concurrent writes (listening
+// saves) run several merged writes at once only where the store says so.
+func TestWritesInParallel(t *testing.T) {
+	var s store.Store = open(t, storetest.PostgresURL(t))
+	w, ok := s.(store.ParallelWriter)
+	if !ok {
+		t.Fatal("a PostgreSQL store does not report its parallel writes")
+	}
+	if n := w.ParallelWrites(); n < 2 {
+		t.Errorf("a PostgreSQL store reports %d parallel writes, want several", n)
+	}
+}

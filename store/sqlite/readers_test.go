@@ -79,3 +79,16 @@ func TestReadsGoBesideTheWriter(t *testing.T) {
 		t.Errorf("after the save a read sees %d points (%v), want 2", len(ps), err)
 	}
 }
+
+// TestWritesOneAtATime: the embedded store has one writer connection, so
+// features merging concurrent writes run one merged write at a time.
+func TestWritesOneAtATime(t *testing.T) {
+	s, err := sqlite.Open(t.Context(), t.TempDir(), quiet())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if n := s.ParallelWrites(); n != 1 {
+		t.Errorf("the embedded store reports %d parallel writes, want 1", n)
+	}
+}

@@ -46,12 +46,6 @@ type Reader interface {
 	Reads() Tx
 }
 
-// ParallelWriter is a Driver ability: write transactions that run at once
-// rather than queue (PostgreSQL; SQLite has one writer).
-type ParallelWriter interface {
-	ParallelWrites() int
-}
-
 // Tx is one backend transaction. The SQL it receives already uses the
 // backend's placeholders, and time.Time arguments are UTC with microsecond
 // precision.

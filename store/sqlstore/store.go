@@ -49,9 +49,10 @@ func (s *Store) ExecRaw(ctx context.Context, sql string) error {
 	})
 }
 
-// ParallelWrites implements store.ParallelWriter: the driver's, or 1.
+// ParallelWrites implements store.ParallelWriter: the driver's (a Driver
+// may have the ability too), or 1.
 func (s *Store) ParallelWrites() int {
-	if w, ok := s.db.(ParallelWriter); ok {
+	if w, ok := s.db.(store.ParallelWriter); ok {
 		return w.ParallelWrites()
 	}
 	return 1
