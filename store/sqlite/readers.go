@@ -2,7 +2,6 @@ package sqlite
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"log/slog"
 	"time"
@@ -20,14 +19,18 @@ const (
 	// maxReaders bounds the reader connections.
 	maxReaders = 4
 	// checkpointEvery is how often the log is copied into the database
-	// file, passively: a checkpoint never waits for the writer or readers.
+	// file, passively (a checkpoint that waits for nobody) until the log
+	// grows long.
 	checkpointEvery = 250 * time.Millisecond
+	// restartAfter is the log's length, in pages (4 KiB), past which a
+	// checkpoint makes the log start over (see checkpointOnce).
+	restartAfter = 2000
 )
 
 // addReaders opens the reader connections of the file store at dsn and
 // starts the checkpointer.
 func (d *backend) addReaders(dsn string, log *slog.Logger) error {
-	db, err := sql.Open("sqlite", dsn)
+	db, err := openDB(dsn)
 	if err != nil {
 		return fmt.Errorf("open embedded store readers: %w", err)
 	}
@@ -59,12 +62,35 @@ func (d *backend) checkpoint(ctx context.Context, log *slog.Logger) {
 			return
 		case <-t.C:
 		}
-		_, err := d.readers.ExecContext(ctx, "PRAGMA wal_checkpoint(PASSIVE)")
+		_, err := d.checkpointOnce(ctx)
 		if err != nil && ctx.Err() == nil && !warned {
 			warned = true
 			log.Warn("embedded store: background checkpoint failed; the writer checkpoints instead", "err", err)
 		}
 	}
+}
+
+// checkpointOnce copies what it can of the log into the database file and
+// returns the log's length in pages; past restartAfter pages it also makes
+// the log start over.
+//
+// A log only starts over from its beginning when a write begins while every
+// page of it is copied and no reader still reads it. Under steady writes
+// and reads that moment never comes, so the log grew until the writer's own
+// checkpoint took over, in a commit, and then in every commit after it: a
+// passive checkpoint cannot finish while readers hold older pages. Once the
+// log passes restartAfter pages, a RESTART checkpoint therefore waits (at
+// most the busy timeout) for the writer's current transaction and the
+// readers to finish, copies the rest, and lets the next write start the
+// log over; it holds the writer back only for the little left to copy.
+func (d *backend) checkpointOnce(ctx context.Context) (logPages int, err error) {
+	var busy, copied int
+	err = d.readers.QueryRowContext(ctx, "PRAGMA wal_checkpoint(PASSIVE)").Scan(&busy, &logPages, &copied)
+	if err != nil || logPages <= restartAfter {
+		return logPages, err
+	}
+	err = d.readers.QueryRowContext(ctx, "PRAGMA wal_checkpoint(RESTART)").Scan(&busy, &logPages, &copied)
+	return logPages, err
 }
 
 // closeReaders stops the checkpointer and closes the readers.

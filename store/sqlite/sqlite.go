@@ -6,7 +6,6 @@ package sqlite
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"log/slog"
 	"net/url"
@@ -14,7 +13,6 @@ import (
 	"path/filepath"
 
 	"github.com/interlock-coe/interlock/store/sqlstore"
-	_ "modernc.org/sqlite" // registers the "sqlite" database/sql driver
 )
 
 // FileName is the database file created in the data directory.
@@ -56,7 +54,7 @@ func OpenMemory(ctx context.Context, log *slog.Logger) (*sqlstore.Store, error) 
 
 // open opens the writer's connection and migrates the database.
 func open(ctx context.Context, dsn string, log *slog.Logger) (*sqlstore.Store, *backend, error) {
-	db, err := sql.Open("sqlite", dsn)
+	db, err := openDB(dsn)
 	if err != nil {
 		return nil, nil, fmt.Errorf("open embedded store: %w", err)
 	}
@@ -107,9 +105,11 @@ func dsnParams() url.Values {
 		// A 32 MiB page cache (SQLite's default is 2 MiB): listening
 		// batches touch a page of the window index per series, and a
 		// small cache reads them back from the file on every batch. The
-		// writer checkpoints the log itself only once it passes 16 MiB:
-		// with a file, the checkpointer (readers.go) does it beside the
-		// writer, instead of in the commit that crosses 4 MiB.
-		"_pragma": {"cache_size(-32768)", "wal_autocheckpoint(4000)"},
+		// writer checkpoints the log itself only once it passes 80 MiB, a
+		// fallback: with a file, the checkpointer (readers.go) does it
+		// beside the writer and keeps the log near 8 MiB. Statement
+		// journals (a multi-row INSERT's undo within its transaction)
+		// stay in memory rather than in temporary files.
+		"_pragma": {"cache_size(-32768)", "wal_autocheckpoint(20000)", "temp_store(MEMORY)"},
 	}
 }
