@@ -199,8 +199,8 @@ func (s *Store) MentionStats(ctx context.Context, brand, topic string, from, to 
 		err := q.queryRow(ctx, `SELECT count(*), COALESCE(SUM(CASE WHEN sentiment < 0 THEN 1 ELSE 0 END), 0)
 			FROM listening_mentions WHERE brand = ? AND topic = ? AND at >= ? AND at < ?`,
 			brand, topic, from, to).Scan(&out.Count, &out.Negative)
-		if err != nil {
-			return err
+		if err != nil || out.Count == 0 {
+			return err // no texts to read: alerts on tools' counts alone ask this at every opening
 		}
 		rows, err := q.query(ctx, `SELECT text FROM listening_mentions WHERE brand = ? AND topic = ? AND at >= ? AND at < ?
 			ORDER BY at DESC, id DESC LIMIT ?`, brand, topic, from, to, limit)

@@ -33,23 +33,61 @@ func (s *Store) ScheduleTimer(ctx context.Context, t bot.Timer) error {
 
 // scheduleTimers does what ScheduleTimer does for each of ts, inside the
 // caller's transaction, so that a timer is armed exactly when the change it
-// belongs to commits. It is the one place that writes pending timers.
+// belongs to commits. It is the one place that writes pending timers. The
+// timers go in one statement (per chunk): an alert change arms two, and
+// each statement is a round trip inside the change's transaction. A key
+// given twice keeps its last timer, as two statements would.
 func scheduleTimers(ctx context.Context, q *querier, ts ...bot.Timer) error {
 	for _, t := range ts {
 		if err := checkTimer(t); err != nil {
 			return err
 		}
-		_, err := q.exec(ctx, `INSERT INTO timers (kind, key, due_at, payload) VALUES (?, ?, ?, ?)
+	}
+	ts = lastPerKey(ts)
+	for chunk := range slices.Chunk(ts, rowsPerStatement) {
+		args := make([]any, 0, 4*len(chunk))
+		for _, t := range chunk {
+			args = append(args, t.Kind, t.Key, t.Due, t.Payload)
+		}
+		_, err := q.exec(ctx, `INSERT INTO timers (kind, key, due_at, payload) VALUES `+placeholders(len(chunk), 4)+`
 			ON CONFLICT (key) WHERE fired_at IS NULL DO UPDATE SET
 				kind = excluded.kind, due_at = excluded.due_at, payload = excluded.payload,
-				attempts = 0, claimed_until = NULL, last_error = ''`,
-			t.Kind, t.Key, t.Due, t.Payload)
+				attempts = 0, claimed_until = NULL, last_error = ''`, args...)
 		if err != nil {
-			return fmt.Errorf("schedule timer %s: %w", t.Key, err)
+			return fmt.Errorf("schedule timer %s: %w", timerKeys(chunk), err)
 		}
-		q.timerScheduled(t.Due)
+		for _, t := range chunk {
+			q.timerScheduled(t.Due)
+		}
 	}
 	return nil
+}
+
+// lastPerKey is ts with each key once, at its last timer's place: one
+// statement cannot upsert a row twice.
+func lastPerKey(ts []bot.Timer) []bot.Timer {
+	last := make(map[string]int, len(ts))
+	for i, t := range ts {
+		last[t.Key] = i
+	}
+	if len(last) == len(ts) {
+		return ts
+	}
+	out := make([]bot.Timer, 0, len(last))
+	for i, t := range ts {
+		if last[t.Key] == i {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+// timerKeys names timers in an error: the key, or the first and a count.
+func timerKeys(ts []bot.Timer) string {
+	if len(ts) == 1 {
+		return ts[0].Key
+	}
+	return fmt.Sprintf("%s and %d more", ts[0].Key, len(ts)-1)
 }
 
 // checkTimer refuses a timer that could never fire or be found again.

@@ -14,6 +14,7 @@ func timerTests() []test {
 	return []test{
 		{"TimerScheduleAndClaim", testTimerSchedule},
 		{"TimerScheduleMovesPending", testTimerUpsert},
+		{"TimersScheduledWithAChange", testTimersWithAChange},
 		{"TimerCancel", testTimerCancel},
 		{"TimerClaimOrderAndLimit", testTimerClaimOrder},
 		{"TimerLeaseExpiry", testTimerLease},
@@ -110,6 +111,30 @@ func testTimerUpsert(t *testing.T, s store.Store) {
 	if len(got) != 1 || got[0].Kind != "crisis.checkin" || got[0].Payload != `{"n":2}` {
 		t.Fatalf("claimed %+v, want the one moved timer with its new kind and payload", got)
 	}
+}
+
+// testTimersWithAChange: the timers stored with a change (here a listening
+// save) are all armed, a key given twice as its last timer.
+func testTimersWithAChange(t *testing.T, s store.Store) {
+	at := base()
+	timer := func(key string, due time.Duration, payload string) bot.Timer {
+		return bot.Timer{Kind: "test.kind", Key: key, Due: at.Add(due), Payload: payload}
+	}
+	p := store.ListeningPoint{Source: "meltwater", Brand: "acme", Mentions: 5,
+		WindowStart: at.Add(-time.Hour), WindowEnd: at, ReceivedAt: at}
+	ts := []bot.Timer{timer("a", time.Minute, `{"n":1}`), timer("b", 2*time.Minute, `{}`), timer("a", 3*time.Minute, `{"n":2}`)}
+	if _, err := s.SaveListeningPoints(t.Context(), []store.ListeningPoint{p}, ts); err != nil {
+		t.Fatal(err)
+	}
+	checkNext(t, s, at.Add(2*time.Minute))
+	got := claim(t, s, at.Add(time.Hour), 10)
+	if fmt.Sprint(keys(got)) != "[b a]" {
+		t.Fatalf("claimed %q, want [b a]", keys(got))
+	}
+	if got[1].Payload != `{"n":2}` {
+		t.Errorf("timer a has payload %s, want the last one given", got[1].Payload)
+	}
+	checkTime(t, "timer a due", got[1].Due, at.Add(3*time.Minute))
 }
 
 func testTimerCancel(t *testing.T, s store.Store) {
