@@ -261,29 +261,78 @@ func (s *Store) ClaimAlertDeliveries(ctx context.Context, alertID int64, now tim
 // claimDeliveries leases the alert's queued deliveries nobody holds, oldest
 // first; busy reports queued ones held by someone else.
 func claimDeliveries(ctx context.Context, q *querier, alertID int64, now time.Time, lease time.Duration) ([]store.AlertDelivery, bool, error) {
-	rows, err := q.query(ctx, `UPDATE listening_outbox SET claimed_until = ?, attempts = attempts + 1
+	claim := `UPDATE listening_outbox SET claimed_until = ?, attempts = attempts + 1
 		WHERE id IN (
 			SELECT id FROM listening_outbox
 			WHERE alert_id = ? AND delivered_at IS NULL AND (claimed_until IS NULL OR claimed_until <= ?)
 			ORDER BY id
-			`+q.dialect.skipLocked()+`)
-		RETURNING id, alert_id, kind, created_at, attempts, last_error`,
-		now.Add(lease), alertID, now)
-	if err != nil {
-		return nil, false, err
+			` + q.dialect.skipLocked() + `)
+		RETURNING id, alert_id, kind, created_at, attempts, last_error`
+	const queuedCount = `SELECT COUNT(*) FROM listening_outbox WHERE alert_id = ? AND delivered_at IS NULL`
+	var (
+		claimed []store.AlertDelivery
+		queued  int
+		err     error
+	)
+	if q.dialect == Postgres {
+		claimed, queued, err = claimCounting(ctx, q, claim, queuedCount, now.Add(lease), alertID, now)
+	} else {
+		claimed, queued, err = claimThenCount(ctx, q, claim, queuedCount, now.Add(lease), alertID, now)
 	}
-	claimed, err := collect(rows, scanDelivery)
 	if err != nil {
-		return nil, false, err
-	}
-	var queued int
-	if err := q.queryRow(ctx, `SELECT COUNT(*) FROM listening_outbox WHERE alert_id = ? AND delivered_at IS NULL`,
-		alertID).Scan(&queued); err != nil {
 		return nil, false, err
 	}
 	// RETURNING has no defined order; deliver the oldest first.
 	slices.SortFunc(claimed, func(a, b store.AlertDelivery) int { return cmp.Compare(a.ID, b.ID) })
 	return claimed, queued > len(claimed), nil
+}
+
+// claimThenCount claims, then counts the alert's queued deliveries.
+func claimThenCount(ctx context.Context, q *querier, claim, queuedCount string, until time.Time, alertID int64, now time.Time) ([]store.AlertDelivery, int, error) {
+	rows, err := q.query(ctx, claim, until, alertID, now)
+	if err != nil {
+		return nil, 0, err
+	}
+	claimed, err := collect(rows, scanDelivery)
+	if err != nil {
+		return nil, 0, err
+	}
+	var queued int
+	err = q.queryRow(ctx, queuedCount, alertID).Scan(&queued)
+	return claimed, queued, err
+}
+
+// claimCounting claims and counts in one statement, one round trip inside
+// an alert change's transaction: the count reads the statement's snapshot,
+// which the claim (it sets no delivered_at) leaves as it was. A row with
+// no claimed delivery carries the count when nothing was claimed.
+func claimCounting(ctx context.Context, q *querier, claim, queuedCount string, until time.Time, alertID int64, now time.Time) ([]store.AlertDelivery, int, error) {
+	rows, err := q.query(ctx, `WITH claimed AS (`+claim+`), queued AS (`+queuedCount+`)
+		SELECT c.id, c.alert_id, c.kind, c.created_at, c.attempts, c.last_error, queued.count
+		FROM queued LEFT JOIN claimed c ON TRUE`, until, alertID, now, alertID)
+	if err != nil {
+		return nil, 0, err
+	}
+	var (
+		claimed []store.AlertDelivery
+		queued  int
+	)
+	err = scanEach(rows, func(r Rows) error {
+		var (
+			id, alert, attempts *int64
+			kind, lastError     *string
+			created             *time.Time
+		)
+		if err := r.Scan(&id, &alert, &kind, &created, &attempts, &lastError, &queued); err != nil {
+			return err
+		}
+		if id != nil {
+			claimed = append(claimed, store.AlertDelivery{ID: *id, AlertID: *alert, Kind: *kind, CreatedAt: *created,
+				Attempts: int(*attempts), LastError: *lastError})
+		}
+		return nil
+	})
+	return claimed, queued, err
 }
 
 func scanDelivery(r Rows) (d store.AlertDelivery, err error) {

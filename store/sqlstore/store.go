@@ -133,6 +133,9 @@ type querier struct {
 	// wake is the earliest due time of the timers this transaction
 	// scheduled, announced when it commits; zero when none.
 	wake time.Time
+	// announced is the earliest due time its statements announced
+	// themselves (PostgreSQL); zero when none.
+	announced time.Time
 }
 
 func (q *querier) exec(ctx context.Context, sql string, args ...any) (int64, error) {

@@ -45,22 +45,40 @@ func scheduleTimers(ctx context.Context, q *querier, ts ...bot.Timer) error {
 	}
 	ts = lastPerKey(ts)
 	for chunk := range slices.Chunk(ts, rowsPerStatement) {
-		args := make([]any, 0, 4*len(chunk))
+		args := make([]any, 0, 4*len(chunk)+2)
+		soonest := chunk[0].Due
 		for _, t := range chunk {
 			args = append(args, t.Kind, t.Key, t.Due, t.Payload)
+			soonest = earlier(soonest, t.Due)
 		}
-		_, err := q.exec(ctx, `INSERT INTO timers (kind, key, due_at, payload) VALUES `+placeholders(len(chunk), 4)+`
+		insert := `INSERT INTO timers (kind, key, due_at, payload) VALUES ` + placeholders(len(chunk), 4) + `
 			ON CONFLICT (key) WHERE fired_at IS NULL DO UPDATE SET
 				kind = excluded.kind, due_at = excluded.due_at, payload = excluded.payload,
-				attempts = 0, claimed_until = NULL, last_error = ''`, args...)
-		if err != nil {
+				attempts = 0, claimed_until = NULL, last_error = ''`
+		sql, announced := insert, false
+		if q.dialect == Postgres {
+			// The announcement rides with the insert (a data-modifying WITH
+			// runs whether or not it is read) instead of a statement of its
+			// own at commit; NOTIFY is delivered at commit either way.
+			sql, announced = `WITH armed AS (`+insert+`) SELECT pg_notify(?, ?)`, true
+			args = append(args, timerChannel, wakePayload(soonest))
+		}
+		if _, err := q.exec(ctx, sql, args...); err != nil {
 			return fmt.Errorf("schedule timer %s: %w", timerKeys(chunk), err)
 		}
-		for _, t := range chunk {
-			q.timerScheduled(t.Due)
+		q.timerScheduled(soonest)
+		if announced {
+			q.timerAnnounced(soonest)
 		}
 	}
 	return nil
+}
+
+func earlier(a, b time.Time) time.Time {
+	if b.Before(a) {
+		return b
+	}
+	return a
 }
 
 // lastPerKey is ts with each key once, at its last timer's place: one

@@ -25,19 +25,38 @@ type Listener interface {
 // timerScheduled records, inside a transaction, that a timer due at due was
 // scheduled; inTx announces the earliest one when the transaction commits.
 func (q *querier) timerScheduled(due time.Time) {
-	due = due.UTC().Truncate(time.Microsecond) // as stored
-	if q.wake.IsZero() || due.Before(q.wake) {
-		q.wake = due
+	q.wake = soonestStored(q.wake, due)
+}
+
+// timerAnnounced records that the transaction's statements queued the
+// notification for a timer due at due already.
+func (q *querier) timerAnnounced(due time.Time) {
+	q.announced = soonestStored(q.announced, due)
+}
+
+// soonestStored is the earlier of known (zero: none) and due, as stored.
+func soonestStored(known, due time.Time) time.Time {
+	due = due.UTC().Truncate(time.Microsecond)
+	if known.IsZero() || due.Before(known) {
+		return due
 	}
+	return known
+}
+
+// wakePayload is a notification's payload: the due time in Unix
+// microseconds.
+func wakePayload(due time.Time) string {
+	return strconv.FormatInt(due.UTC().Truncate(time.Microsecond).UnixMicro(), 10)
 }
 
 // announceTimers queues the PostgreSQL notification for the timers q
-// scheduled; NOTIFY is transactional, so it is delivered only if q commits.
+// scheduled, unless a statement queued it already; NOTIFY is transactional,
+// so it is delivered only if q commits.
 func (q *querier) announceTimers(ctx context.Context) error {
-	if q.wake.IsZero() || q.dialect != Postgres {
+	if q.wake.IsZero() || q.dialect != Postgres || (!q.announced.IsZero() && !q.wake.Before(q.announced)) {
 		return nil
 	}
-	_, err := q.exec(ctx, `SELECT pg_notify(?, ?)`, timerChannel, strconv.FormatInt(q.wake.UnixMicro(), 10))
+	_, err := q.exec(ctx, `SELECT pg_notify(?, ?)`, timerChannel, wakePayload(q.wake))
 	return err
 }
 
