@@ -3,7 +3,6 @@ package sqlite
 import (
 	"context"
 	"database/sql"
-	"io"
 	"log/slog"
 	"path/filepath"
 	"strings"
@@ -18,7 +17,7 @@ import (
 // from its beginning.
 func TestCheckpointStartsTheLogOver(t *testing.T) {
 	path := filepath.Join(t.TempDir(), FileName)
-	s, b, err := open(t.Context(), fileDSN(path, dsnParams()), slog.New(slog.NewTextHandler(io.Discard, nil)))
+	s, b, err := open(t.Context(), fileDSN(path, dsnParams()), slog.New(slog.DiscardHandler))
 	if err != nil {
 		t.Fatal(err)
 	}

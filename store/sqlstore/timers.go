@@ -46,10 +46,10 @@ func scheduleTimers(ctx context.Context, q *querier, ts ...bot.Timer) error {
 	ts = lastPerKey(ts)
 	for chunk := range slices.Chunk(ts, rowsPerStatement) {
 		args := make([]any, 0, 4*len(chunk)+2)
-		soonest := chunk[0].Due
+		var soonest time.Time
 		for _, t := range chunk {
 			args = append(args, t.Kind, t.Key, t.Due, t.Payload)
-			soonest = earlier(soonest, t.Due)
+			soonest = soonestStored(soonest, t.Due)
 		}
 		insert := `INSERT INTO timers (kind, key, due_at, payload) VALUES ` + placeholders(len(chunk), 4) + `
 			ON CONFLICT (key) WHERE fired_at IS NULL DO UPDATE SET
@@ -72,13 +72,6 @@ func scheduleTimers(ctx context.Context, q *querier, ts ...bot.Timer) error {
 		}
 	}
 	return nil
-}
-
-func earlier(a, b time.Time) time.Time {
-	if b.Before(a) {
-		return b
-	}
-	return a
 }
 
 // lastPerKey is ts with each key once, at its last timer's place: one
