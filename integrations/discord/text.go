@@ -152,9 +152,15 @@ func isPlainWord(s string) bool {
 
 // isPlainText reports whether free text reads back unchanged when left
 // unquoted: single spaces between words, no quotes, no word like an option.
+// It looks at the text as the router will (bidirectional controls
+// removed): "a \u202c" is "a " there, whose space an unquoted reading drops.
 func isPlainText(s string) bool {
+	if strings.ContainsFunc(s, isQuote) {
+		return false
+	}
+	s = bot.NormalizeText(s)
 	words := strings.Fields(s)
-	if s == "" || strings.Join(words, " ") != s || strings.ContainsFunc(s, isQuote) {
+	if s == "" || strings.Join(words, " ") != s {
 		return false
 	}
 	for _, w := range words {
