@@ -25,6 +25,11 @@ const (
 	// restartAfter is the log's length, in pages (4 KiB), past which a
 	// checkpoint makes the log start over (see checkpointOnce).
 	restartAfter = 2000
+	// restartWait bounds how long such a checkpoint waits for readers,
+	// holding new writes back meanwhile; restartPause is how long the
+	// checkpointer leaves the log alone after a reader outlasted it.
+	restartWait  = 200 * time.Millisecond
+	restartPause = 10 * time.Second
 )
 
 // addReaders opens the reader connections of the file store at dsn and
@@ -56,13 +61,17 @@ func (d *backend) checkpoint(ctx context.Context, log *slog.Logger) {
 	t := time.NewTicker(checkpointEvery)
 	defer t.Stop()
 	warned := false
+	var pauseUntil time.Time // no RESTART before then
 	for {
 		select {
 		case <-ctx.Done():
 			return
 		case <-t.C:
 		}
-		_, err := d.checkpointOnce(ctx)
+		_, held, err := d.checkpointOnce(ctx, time.Now().After(pauseUntil))
+		if held {
+			pauseUntil = time.Now().Add(restartPause)
+		}
 		if err != nil && ctx.Err() == nil && !warned {
 			warned = true
 			log.Warn("embedded store: background checkpoint failed; the writer checkpoints instead", "err", err)
@@ -71,26 +80,39 @@ func (d *backend) checkpoint(ctx context.Context, log *slog.Logger) {
 }
 
 // checkpointOnce copies what it can of the log into the database file and
-// returns the log's length in pages; past restartAfter pages it also makes
-// the log start over.
+// returns the log's length in pages; past restartAfter pages, when
+// mayRestart, it also makes the log start over, and held reports a reader
+// that kept it from doing so.
 //
 // A log only starts over from its beginning when a write begins while every
 // page of it is copied and no reader still reads it. Under steady writes
 // and reads that moment never comes, so the log grew until the writer's own
 // checkpoint took over, in a commit, and then in every commit after it: a
 // passive checkpoint cannot finish while readers hold older pages. Once the
-// log passes restartAfter pages, a RESTART checkpoint therefore waits (at
-// most the busy timeout) for the writer's current transaction and the
-// readers to finish, copies the rest, and lets the next write start the
-// log over; it holds the writer back only for the little left to copy.
-func (d *backend) checkpointOnce(ctx context.Context) (logPages int, err error) {
+// log passes restartAfter pages, a RESTART checkpoint therefore waits for
+// the writer's current transaction and the readers to finish, copies the
+// rest, and lets the next write start the log over. It holds new writes
+// back while it waits, so it waits restartWait at most: a reader that
+// outlasts that (an operator's sqlite3 left in a transaction) is reported,
+// not waited for.
+func (d *backend) checkpointOnce(ctx context.Context, mayRestart bool) (logPages int, held bool, err error) {
 	var busy, copied int
 	err = d.readers.QueryRowContext(ctx, "PRAGMA wal_checkpoint(PASSIVE)").Scan(&busy, &logPages, &copied)
-	if err != nil || logPages <= restartAfter {
-		return logPages, err
+	if err != nil || logPages <= restartAfter || !mayRestart {
+		return logPages, false, err
 	}
-	err = d.readers.QueryRowContext(ctx, "PRAGMA wal_checkpoint(RESTART)").Scan(&busy, &logPages, &copied)
-	return logPages, err
+	conn, err := d.readers.Conn(ctx)
+	if err != nil {
+		return logPages, false, err
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, fmt.Sprintf("PRAGMA busy_timeout = %d", restartWait.Milliseconds())); err != nil {
+		return logPages, false, err
+	}
+	// The connection goes back to the pool with the store's busy timeout.
+	defer conn.ExecContext(context.WithoutCancel(ctx), "PRAGMA busy_timeout = "+busyTimeoutMillis)
+	err = conn.QueryRowContext(ctx, "PRAGMA wal_checkpoint(RESTART)").Scan(&busy, &logPages, &copied)
+	return logPages, busy != 0, err
 }
 
 // closeReaders stops the checkpointer and closes the readers.

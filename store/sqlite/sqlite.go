@@ -90,6 +90,10 @@ func readerParams() url.Values {
 	return p
 }
 
+// busyTimeoutMillis is how long a connection waits for a lock another
+// process holds.
+const busyTimeoutMillis = "10000"
+
 // dsnParams are the settings of every connection: WAL so readers of other
 // processes do not block the writer, a busy timeout for those processes
 // (say `interlock migrate` while the bot runs), enforced foreign keys,
@@ -97,7 +101,7 @@ func readerParams() url.Values {
 // upgrading from read to write, and a page cache sized for listening.
 func dsnParams() url.Values {
 	return url.Values{
-		"_busy_timeout": {"10000"},
+		"_busy_timeout": {busyTimeoutMillis},
 		"_journal_mode": {"WAL"},
 		"_synchronous":  {"NORMAL"},
 		"_foreign_keys": {"1"},
