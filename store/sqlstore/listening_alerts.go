@@ -269,16 +269,12 @@ func claimDeliveries(ctx context.Context, q *querier, alertID int64, now time.Ti
 			` + q.dialect.skipLocked() + `)
 		RETURNING id, alert_id, kind, created_at, attempts, last_error`
 	const queuedCount = `SELECT COUNT(*) FROM listening_outbox WHERE alert_id = ? AND delivered_at IS NULL`
-	var (
-		claimed []store.AlertDelivery
-		queued  int
-		err     error
-	)
+	claimArgs, countArgs := []any{now.Add(lease), alertID, now}, []any{alertID}
+	claimAndCount := claimThenCount
 	if q.dialect == Postgres {
-		claimed, queued, err = claimCounting(ctx, q, claim, queuedCount, now.Add(lease), alertID, now)
-	} else {
-		claimed, queued, err = claimThenCount(ctx, q, claim, queuedCount, now.Add(lease), alertID, now)
+		claimAndCount = claimCounting
 	}
+	claimed, queued, err := claimAndCount(ctx, q, claim, claimArgs, queuedCount, countArgs)
 	if err != nil {
 		return nil, false, err
 	}
@@ -288,8 +284,8 @@ func claimDeliveries(ctx context.Context, q *querier, alertID int64, now time.Ti
 }
 
 // claimThenCount claims, then counts the alert's queued deliveries.
-func claimThenCount(ctx context.Context, q *querier, claim, queuedCount string, until time.Time, alertID int64, now time.Time) ([]store.AlertDelivery, int, error) {
-	rows, err := q.query(ctx, claim, until, alertID, now)
+func claimThenCount(ctx context.Context, q *querier, claim string, claimArgs []any, count string, countArgs []any) ([]store.AlertDelivery, int, error) {
+	rows, err := q.query(ctx, claim, claimArgs...)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -298,7 +294,7 @@ func claimThenCount(ctx context.Context, q *querier, claim, queuedCount string, 
 		return nil, 0, err
 	}
 	var queued int
-	err = q.queryRow(ctx, queuedCount, alertID).Scan(&queued)
+	err = q.queryRow(ctx, count, countArgs...).Scan(&queued)
 	return claimed, queued, err
 }
 
@@ -306,10 +302,10 @@ func claimThenCount(ctx context.Context, q *querier, claim, queuedCount string, 
 // an alert change's transaction: the count reads the statement's snapshot,
 // which the claim (it sets no delivered_at) leaves as it was. A row with
 // no claimed delivery carries the count when nothing was claimed.
-func claimCounting(ctx context.Context, q *querier, claim, queuedCount string, until time.Time, alertID int64, now time.Time) ([]store.AlertDelivery, int, error) {
-	rows, err := q.query(ctx, `WITH claimed AS (`+claim+`), queued AS (`+queuedCount+`)
+func claimCounting(ctx context.Context, q *querier, claim string, claimArgs []any, count string, countArgs []any) ([]store.AlertDelivery, int, error) {
+	rows, err := q.query(ctx, `WITH claimed AS (`+claim+`), queued AS (`+count+`)
 		SELECT c.id, c.alert_id, c.kind, c.created_at, c.attempts, c.last_error, queued.count
-		FROM queued LEFT JOIN claimed c ON TRUE`, until, alertID, now, alertID)
+		FROM queued LEFT JOIN claimed c ON TRUE`, append(slices.Clip(claimArgs), countArgs...)...)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -354,20 +350,18 @@ func (s *Store) CompleteAlertDeliveries(ctx context.Context, alertID int64, ids 
 	}
 	const card = `UPDATE listening_alerts SET message_channel = ?, message_id = ? WHERE id = ?`
 	cardArgs := []any{ref.Channel, ref.ID, alertID}
+	oneChunk := len(ids) > 0 && len(ids) <= rowsPerStatement
 	var err error
 	switch {
 	case len(ids) == 0 && ref.ID == "":
 		return nil
-	case len(ids) > 0 && len(ids) <= rowsPerStatement && ref.ID == "":
+	case oneChunk && (ref.ID == "" || s.dialect == Postgres):
 		err = s.autocommit(ctx, func(q *querier) error {
 			sql, args := done(ids)
+			if ref.ID != "" {
+				sql, args = `WITH done AS (`+sql+` RETURNING id) `+card, append(args, cardArgs...)
+			}
 			_, err := q.exec(ctx, sql, args...)
-			return err
-		})
-	case len(ids) > 0 && len(ids) <= rowsPerStatement && s.dialect == Postgres:
-		err = s.autocommit(ctx, func(q *querier) error {
-			sql, args := done(ids)
-			_, err := q.exec(ctx, `WITH done AS (`+sql+` RETURNING id) `+card, append(args, cardArgs...)...)
 			return err
 		})
 	default:
